@@ -1,0 +1,2 @@
+/** Readable JSON rendering of Vigil's records. */
+package dev.vigil.schemas.json;

@@ -1,0 +1,2 @@
+/** The typed topic catalog shared by every app and by provisioning. */
+package dev.vigil.schemas.topics;
