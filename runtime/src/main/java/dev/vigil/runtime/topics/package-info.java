@@ -1,0 +1,2 @@
+/** Topic provisioning and verification against the catalog. */
+package dev.vigil.runtime.topics;

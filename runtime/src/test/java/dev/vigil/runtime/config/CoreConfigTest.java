@@ -1,0 +1,130 @@
+package dev.vigil.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CoreConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void usesDefaultsWhenNothingIsSet() {
+    CoreConfig config = new CoreConfig(new ConfigSources());
+
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.managementPort()).isEqualTo(9464);
+    assertThat(config.topicPartitions()).isEqualTo(6);
+    assertThat(config.originOf("management.port")).isEqualTo("default");
+  }
+
+  @Test
+  void cliOverridesEnvironmentWhichOverridesFile() throws IOException {
+    Path file = write("management.port=9001\ntopic.partitions=3\nstate.dir=/from/file\n");
+    ConfigSources sources =
+        new ConfigSources()
+            .file(file)
+            .env(Map.of("VIGIL_MANAGEMENT_PORT", "9002", "VIGIL_TOPIC_PARTITIONS", "4", "HOME", "/root"))
+            .cli(Map.of("management.port", "9003"));
+
+    CoreConfig config = new CoreConfig(sources);
+
+    assertThat(config.managementPort()).isEqualTo(9003);
+    assertThat(config.topicPartitions()).isEqualTo(4);
+    assertThat(config.stateDir()).isEqualTo(Path.of("/from/file"));
+    assertThat(config.originOf("topic.partitions")).isEqualTo("environment variable VIGIL_TOPIC_PARTITIONS");
+  }
+
+  @Test
+  void rejectsUnknownKeyNamingItAndSuggestingTheClosest() throws IOException {
+    ConfigSources sources = new ConfigSources().file(write("managment.port=9000\n"));
+
+    assertThatThrownBy(() -> new CoreConfig(sources))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("unknown config key 'managment.port'")
+        .hasMessageContaining("Did you mean 'management.port'?")
+        .extracting(e -> ((ConfigError) e).key())
+        .isEqualTo("managment.port");
+  }
+
+  @Test
+  void rejectsWrongTypeNamingKeyAndOrigin() {
+    ConfigSources sources = new ConfigSources().env(Map.of("VIGIL_MANAGEMENT_PORT", "http"));
+
+    assertThatThrownBy(() -> new CoreConfig(sources))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("invalid value 'http' for management.port")
+        .hasMessageContaining("environment variable VIGIL_MANAGEMENT_PORT")
+        .hasMessageContaining("Not a number of type INT");
+  }
+
+  @Test
+  void rejectsOutOfRangeValueSayingWhatIsAllowed() {
+    ConfigSources sources = new ConfigSources().cli(Map.of("topic.partitions", "0"));
+
+    assertThatThrownBy(() -> new CoreConfig(sources))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("invalid value '0' for topic.partitions")
+        .hasMessageContaining("Value must be at least 1")
+        .hasMessageContaining("Allowed: [1,...,10000]");
+  }
+
+  @Test
+  void rejectsIllegalTopicPrefix() {
+    ConfigSources sources = new ConfigSources().cli(Map.of("topic.prefix", "prod/"));
+
+    assertThatThrownBy(() -> new CoreConfig(sources))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("topic.prefix")
+        .hasMessageContaining("letters, digits");
+  }
+
+  @Test
+  void passesKafkaKeysThroughWithoutPrefix() {
+    CoreConfig config =
+        new CoreConfig(new ConfigSources().env(Map.of("VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
+
+    assertThat(config.kafkaClientConfig())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+  }
+
+  @Test
+  void describesEffectiveSettingsWithSecretsMasked() {
+    CoreConfig config =
+        new CoreConfig(
+            new ConfigSources().cli(Map.of("kafka.sasl.jaas.config", "user=a password=s3cret", "management.port", "1")));
+
+    assertThat(config.describe())
+        .contains("kafka.sasl.jaas.config=[hidden] (command-line flag --set kafka.sasl.jaas.config)")
+        .contains("management.port=1 (command-line flag --set management.port)")
+        .contains("bootstrap.servers=127.0.0.1:9092 (default)")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void reportsUnreadableFile() {
+    Path missing = dir.resolve("nope.properties");
+
+    assertThatThrownBy(() -> new ConfigSources().file(missing))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("nope.properties");
+  }
+
+  @Test
+  void mapsKeysToEnvironmentNames() {
+    assertThat(ConfigSources.envNameOf("management.port")).isEqualTo("VIGIL_MANAGEMENT_PORT");
+    assertThat(ConfigSources.keyOf("VIGIL_STREAMS_COMMIT_INTERVAL_MS")).isEqualTo("streams.commit.interval.ms");
+  }
+
+  private Path write(String content) throws IOException {
+    Path file = dir.resolve("vigil.properties");
+    Files.writeString(file, content);
+    return file;
+  }
+}
