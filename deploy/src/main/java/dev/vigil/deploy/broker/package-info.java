@@ -1,0 +1,2 @@
+/** The embedded single-node KRaft broker of {@code vigil up}. */
+package dev.vigil.deploy.broker;

@@ -1,0 +1,2 @@
+/** The {@code vigil} command line: up, topics, tail. */
+package dev.vigil.deploy.cli;

@@ -1,0 +1,2 @@
+/** The {@code vigil} command's entry point. */
+package dev.vigil.deploy;

@@ -1,0 +1,97 @@
+package dev.vigil.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged {@code vigil.jar} run as a separate process, the way users run it. Its output goes
+ * to files (not pipes), so nothing it prints while shutting down is lost.
+ */
+final class VigilProcess implements AutoCloseable {
+  static final Path JAR = Path.of("target", "vigil.jar");
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private VigilProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Starts {@code java -jar vigil.jar args...}. */
+  static VigilProcess start(String... args) throws IOException {
+    if (!Files.exists(JAR)) {
+      throw new AssertionError(JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
+    }
+    List<String> command =
+        new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("vigil-", ".out");
+    Path err = Files.createTempFile("vigil-", ".err");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+    return new VigilProcess(builder.start(), out, err);
+  }
+
+  /** Runs a command to completion. */
+  static VigilProcess run(Duration timeout, String... args) throws Exception {
+    VigilProcess vigil = start(args);
+    if (!vigil.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      vigil.close();
+      throw new AssertionError(
+          "vigil " + String.join(" ", args) + " did not finish within " + timeout + "; stderr:\n" + vigil.stderr());
+    }
+    return vigil;
+  }
+
+  /** Sends SIGTERM, as Kubernetes and Ctrl-C do, and waits for the exit status. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("vigil did not stop within " + timeout + "; stderr:\n" + stderr());
+    }
+    return process.exitValue();
+  }
+
+  int exitValue() {
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String stdout() {
+    return read(stdout);
+  }
+
+  String stderr() {
+    return read(stderr);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
