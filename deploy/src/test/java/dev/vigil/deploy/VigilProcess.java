@@ -30,14 +30,23 @@ final class VigilProcess implements AutoCloseable {
   /** Starts {@code java -jar vigil.jar args...}. */
   static VigilProcess start(String... args) throws IOException {
     if (!Files.exists(JAR)) {
-      throw new AssertionError(JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
+      throw new AssertionError(
+          JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
     }
     List<String> command =
-        new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("vigil-", ".out");
     Path err = Files.createTempFile("vigil-", ".err");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
     return new VigilProcess(builder.start(), out, err);
   }
@@ -48,7 +57,12 @@ final class VigilProcess implements AutoCloseable {
     if (!vigil.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       vigil.close();
       throw new AssertionError(
-          "vigil " + String.join(" ", args) + " did not finish within " + timeout + "; stderr:\n" + vigil.stderr());
+          "vigil "
+              + String.join(" ", args)
+              + " did not finish within "
+              + timeout
+              + "; stderr:\n"
+              + vigil.stderr());
     }
     return vigil;
   }

@@ -43,8 +43,15 @@ class VigilUpIT {
     String bootstrap = "127.0.0.1:" + kafkaPort;
     TopicCatalog topics = TopicCatalog.defaults();
     String[] up = {
-      "up", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
-      "--controller-port", Integer.toString(freePort()), "--set", "management.port=" + freePort()
+      "up",
+      "--data-dir",
+      dataDir.toString(),
+      "--kafka-port",
+      Integer.toString(kafkaPort),
+      "--controller-port",
+      Integer.toString(freePort()),
+      "--set",
+      "management.port=" + freePort()
     };
 
     String clusterId;
@@ -54,24 +61,45 @@ class VigilUpIT {
 
       String metadata = run(kcat.toString(), "-b", bootstrap, "-L");
       for (TopicSpec<?, ?> topic : topics.all()) {
-        assertThat(metadata).contains("topic \"" + topic.name() + "\" with " + topic.partitions() + " partitions");
+        assertThat(metadata)
+            .contains("topic \"" + topic.name() + "\" with " + topic.partitions() + " partitions");
       }
-      runWithInput("log line kept across restarts\n",
-          kcat.toString(), "-b", bootstrap, "-P", "-t", topics.otlpLogs.name(), "-k", "checkout");
+      runWithInput(
+          "log line kept across restarts\n",
+          kcat.toString(),
+          "-b",
+          bootstrap,
+          "-P",
+          "-t",
+          topics.otlpLogs.name(),
+          "-k",
+          "checkout");
       produceChange(bootstrap, topics.changes, "payment");
 
-      VigilProcess verify = VigilProcess.run(Duration.ofSeconds(60), "topics", "verify", "-b", bootstrap);
+      VigilProcess verify =
+          VigilProcess.run(Duration.ofSeconds(60), "topics", "verify", "-b", bootstrap);
       assertThat(verify.exitValue()).as(verify.stderr()).isZero();
-      assertThat(verify.stdout()).contains("ok        vigil.alerts").contains("All topics match the catalog.");
+      assertThat(verify.stdout())
+          .contains("ok        vigil.alerts")
+          .contains("All topics match the catalog.");
 
-      VigilProcess tail = VigilProcess.run(Duration.ofSeconds(60), "tail", topics.changes.name(), "-b", bootstrap,
-          "--from-beginning", "-n", "1");
+      VigilProcess tail =
+          VigilProcess.run(
+              Duration.ofSeconds(60),
+              "tail",
+              topics.changes.name(),
+              "-b",
+              bootstrap,
+              "--from-beginning",
+              "-n",
+              "1");
       assertThat(tail.exitValue()).as(tail.stderr()).isZero();
       assertThat(tail.stdout())
           .contains("\"topic\":\"vigil.changes\"")
           .contains("\"key\":\"payment\"")
-          .contains("\"value\":{\"service\":\"payment\",\"type\":\"DEPLOY\",\"at\":\"2026-11-24T10:00:00Z\","
-              + "\"version\":\"v2.3\"");
+          .contains(
+              "\"value\":{\"service\":\"payment\",\"type\":\"DEPLOY\",\"at\":\"2026-11-24T10:00:00Z\","
+                  + "\"version\":\"v2.3\"");
 
       long started = System.nanoTime();
       vigil.terminate(STOP_BOUND);
@@ -83,7 +111,17 @@ class VigilUpIT {
       awaitUp(again);
       assertThat(line(again.stdout(), "Data")).isEqualTo(clusterId);
       assertThat(again.stdout()).contains("11 ready, 0 created now");
-      String logs = run(kcat.toString(), "-b", bootstrap, "-C", "-t", topics.otlpLogs.name(), "-e", "-f", "%k=%s\n");
+      String logs =
+          run(
+              kcat.toString(),
+              "-b",
+              bootstrap,
+              "-C",
+              "-t",
+              topics.otlpLogs.name(),
+              "-e",
+              "-f",
+              "%k=%s\n");
       assertThat(logs).contains("checkout=log line kept across restarts");
       again.terminate(STOP_BOUND);
     }
@@ -92,28 +130,49 @@ class VigilUpIT {
   @Test
   void exposesMetricsAndReadinessWhileUp() throws Exception {
     int managementPort = freePort();
-    try (VigilProcess vigil = VigilProcess.start(
-        "up", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(freePort()),
-        "--controller-port", Integer.toString(freePort()), "--set", "management.port=" + managementPort)) {
+    try (VigilProcess vigil =
+        VigilProcess.start(
+            "up",
+            "--data-dir",
+            dataDir.toString(),
+            "--kafka-port",
+            Integer.toString(freePort()),
+            "--controller-port",
+            Integer.toString(freePort()),
+            "--set",
+            "management.port=" + managementPort)) {
       awaitUp(vigil);
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> ready = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ready =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.body()).contains("\"broker\":{\"status\":\"UP\"");
-      HttpResponse<String> metrics = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body())
+          .contains("jvm_memory_used_bytes")
+          .contains("process_uptime_seconds");
       vigil.terminate(STOP_BOUND);
     }
   }
 
   @Test
   void badConfigValueStopsStartupNamingTheKey() throws Exception {
-    VigilProcess vigil = VigilProcess.run(Duration.ofSeconds(60),
-        "up", "--data-dir", dataDir.toString(), "--set", "management.port=http");
+    VigilProcess vigil =
+        VigilProcess.run(
+            Duration.ofSeconds(60),
+            "up",
+            "--data-dir",
+            dataDir.toString(),
+            "--set",
+            "management.port=http");
 
     assertThat(vigil.exitValue()).isEqualTo(2);
     assertThat(vigil.stderr())
@@ -123,31 +182,47 @@ class VigilUpIT {
 
   @Test
   void unknownConfigKeyStopsStartupWithSuggestion() throws Exception {
-    VigilProcess vigil = VigilProcess.run(Duration.ofSeconds(60),
-        "topics", "verify", "--set", "topic.partition=3");
+    VigilProcess vigil =
+        VigilProcess.run(Duration.ofSeconds(60), "topics", "verify", "--set", "topic.partition=3");
 
     assertThat(vigil.exitValue()).isEqualTo(2);
-    assertThat(vigil.stderr()).contains("unknown config key 'topic.partition'").contains("Did you mean 'topic.partitions'?");
+    assertThat(vigil.stderr())
+        .contains("unknown config key 'topic.partition'")
+        .contains("Did you mean 'topic.partitions'?");
   }
 
   private static void awaitUp(VigilProcess vigil) {
-    await("vigil up ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      assertThat(vigil.isAlive()).as("vigil exited early:\n%s", vigil.stderr()).isTrue();
-      assertThat(vigil.stdout()).contains("Press Ctrl-C to stop.");
-    });
+    await("vigil up ready")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              assertThat(vigil.isAlive()).as("vigil exited early:\n%s", vigil.stderr()).isTrue();
+              assertThat(vigil.stdout()).contains("Press Ctrl-C to stop.");
+            });
   }
 
   private static String line(String output, String label) {
     return output.lines().filter(l -> l.trim().startsWith(label)).findFirst().orElseThrow();
   }
 
-  private static void produceChange(String bootstrap, TopicSpec<String, ChangeEvent> changes, String service)
-      throws Exception {
-    ChangeEvent deploy = ChangeEvent.newBuilder().setService(service).setType(ChangeType.DEPLOY)
-        .setAt(Instant.parse("2026-11-24T10:00:00Z")).setVersion("v2.3").build();
-    try (KafkaProducer<String, ChangeEvent> producer = new KafkaProducer<>(
-        Map.of("bootstrap.servers", bootstrap), changes.keySerde().serializer(), changes.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(changes.name(), service, deploy)).get(30, TimeUnit.SECONDS);
+  private static void produceChange(
+      String bootstrap, TopicSpec<String, ChangeEvent> changes, String service) throws Exception {
+    ChangeEvent deploy =
+        ChangeEvent.newBuilder()
+            .setService(service)
+            .setType(ChangeType.DEPLOY)
+            .setAt(Instant.parse("2026-11-24T10:00:00Z"))
+            .setVersion("v2.3")
+            .build();
+    try (KafkaProducer<String, ChangeEvent> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            changes.keySerde().serializer(),
+            changes.valueSerde().serializer())) {
+      producer
+          .send(new ProducerRecord<>(changes.name(), service, deploy))
+          .get(30, TimeUnit.SECONDS);
     }
   }
 

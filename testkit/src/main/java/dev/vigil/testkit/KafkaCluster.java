@@ -55,7 +55,11 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   public void start() throws Exception {
     cluster =
         new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
             .setConfigProp("transaction.state.log.replication.factor", "1")
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("offsets.topic.replication.factor", "1")
@@ -100,9 +104,11 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
 
   /** Writes typed records to a catalog topic and waits until they are acknowledged. */
   @SafeVarargs
-  public final <K, V> void produce(TopicSpec<K, V> topic, Map.Entry<K, V>... records) throws Exception {
+  public final <K, V> void produce(TopicSpec<K, V> topic, Map.Entry<K, V>... records)
+      throws Exception {
     try (KafkaProducer<K, V> producer =
-        new KafkaProducer<>(producerConfig(), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        new KafkaProducer<>(
+            producerConfig(), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       for (Map.Entry<K, V> record : records) {
         producer.send(new ProducerRecord<>(topic.name(), record.getKey(), record.getValue())).get();
       }
@@ -112,7 +118,8 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   /** Writes raw bytes to a topic (e.g. a poison record) and waits until it is acknowledged. */
   public void produceRaw(String topic, byte[] key, byte[] value) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
   }
@@ -122,12 +129,19 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
    *
    * @throws AssertionError if fewer arrive within {@code timeout}
    */
-  public <K, V> List<ConsumerRecord<K, V>> consume(TopicSpec<K, V> topic, int count, Duration timeout) {
-    return consume(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer(), count, timeout);
+  public <K, V> List<ConsumerRecord<K, V>> consume(
+      TopicSpec<K, V> topic, int count, Duration timeout) {
+    return consume(
+        topic.name(),
+        topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(),
+        count,
+        timeout);
   }
 
   /** Reads committed raw records of a topic from the beginning until {@code count} arrived. */
-  public List<ConsumerRecord<byte[], byte[]>> consumeRaw(String topic, int count, Duration timeout) {
+  public List<ConsumerRecord<byte[], byte[]>> consumeRaw(
+      String topic, int count, Duration timeout) {
     return consume(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), count, timeout);
   }
 
@@ -135,11 +149,16 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
       String topic, Deserializer<K> keys, Deserializer<V> values, int count, Duration timeout) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "testkit-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     List<ConsumerRecord<K, V>> received = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
@@ -150,16 +169,28 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     }
     if (received.size() < count) {
       throw new AssertionError(
-          "expected " + count + " records on " + topic + " within " + timeout + ", got " + received.size()
-              + ": " + Arrays.toString(received.stream().map(r -> r.topic() + "@" + r.offset()).toArray()));
+          "expected "
+              + count
+              + " records on "
+              + topic
+              + " within "
+              + timeout
+              + ", got "
+              + received.size()
+              + ": "
+              + Arrays.toString(
+                  received.stream().map(r -> r.topic() + "@" + r.offset()).toArray()));
     }
     return received;
   }
 
   private Map<String, Object> producerConfig() {
     return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true);
   }
 }

@@ -27,7 +27,8 @@ public final class RequiredBinary {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = name + " is not on the PATH: apt-get install " + debianPackage + " (.ci/run does)";
+    String message =
+        name + " is not on the PATH: apt-get install " + debianPackage + " (.ci/run does)";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       throw new AssertionError(message);
     }

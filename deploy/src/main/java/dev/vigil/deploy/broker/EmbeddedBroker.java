@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft Kafka broker (broker and controller in one) inside the Vigil process, for
- * {@code vigil up}. Its data lives in a directory that is reused on restart: the cluster id is
- * kept beside the log directory, so a second start finds its topics and records again.
+ * {@code vigil up}. Its data lives in a directory that is reused on restart: the cluster id is kept
+ * beside the log directory, so a second start finds its topics and records again.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -66,7 +66,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
     awaitReady(timeout);
-    LOGGER.info("Kafka broker ready on {} (cluster {}, data {})", bootstrapServers(), clusterId, logDir);
+    LOGGER.info(
+        "Kafka broker ready on {} (cluster {}, data {})", bootstrapServers(), clusterId, logDir);
   }
 
   /** host:port for clients. */
@@ -92,7 +93,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             Map.entry("process.roles", "broker,controller"),
             Map.entry("node.id", "1"),
             Map.entry("controller.quorum.bootstrap.servers", host + ":" + controllerPort),
-            Map.entry("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort),
+            Map.entry(
+                "listeners",
+                "PLAINTEXT://"
+                    + host
+                    + ":"
+                    + port
+                    + ",CONTROLLER://"
+                    + host
+                    + ":"
+                    + controllerPort),
             Map.entry("advertised.listeners", "PLAINTEXT://" + host + ":" + port),
             Map.entry("controller.listener.names", "CONTROLLER"),
             Map.entry("inter.broker.listener.name", "PLAINTEXT"),
@@ -121,13 +131,22 @@ public final class EmbeddedBroker implements AutoCloseable {
       status =
           StorageTool.execute(
               new String[] {
-                "format", "-t", clusterId, "-c", config.toString(), "--standalone", "--ignore-formatted"
+                "format",
+                "-t",
+                clusterId,
+                "-c",
+                config.toString(),
+                "--standalone",
+                "--ignore-formatted"
               },
               print);
     }
     if (status != 0) {
       throw new IllegalStateException(
-          "cannot format Kafka data directory " + dataDir + ": " + output.toString(StandardCharsets.UTF_8).trim()
+          "cannot format Kafka data directory "
+              + dataDir
+              + ": "
+              + output.toString(StandardCharsets.UTF_8).trim()
               + " (delete it to start afresh)");
     }
   }
@@ -140,7 +159,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       close();
-      throw new IllegalStateException("Kafka broker not ready on " + bootstrapServers() + " within " + timeout, e);
+      throw new IllegalStateException(
+          "Kafka broker not ready on " + bootstrapServers() + " within " + timeout, e);
     }
   }
 

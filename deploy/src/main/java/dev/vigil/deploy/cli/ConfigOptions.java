@@ -24,7 +24,9 @@ final class ConfigOptions {
               + " variables, which win over the file.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** Loads and validates the settings; {@code implied} are command flags such as --bootstrap-server. */
+  /**
+   * Loads and validates the settings; {@code implied} are command flags such as --bootstrap-server.
+   */
   CoreConfig load(Map<String, String> implied) {
     ConfigSources sources = new ConfigSources();
     if (file != null) {
@@ -37,6 +39,7 @@ final class ConfigOptions {
   }
 
   static TopicCatalog topics(CoreConfig config) {
-    return TopicCatalog.create(config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
+    return TopicCatalog.create(
+        config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
   }
 }

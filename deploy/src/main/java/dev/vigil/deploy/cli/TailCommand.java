@@ -46,50 +46,71 @@ final class TailCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOptions configOptions;
 
-  @Parameters(paramLabel = "TOPIC", description = "Topic name, e.g. vigil.anomalies (prefix included).")
+  @Parameters(
+      paramLabel = "TOPIC",
+      description = "Topic name, e.g. vigil.anomalies (prefix included).")
   String topic;
 
-  @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
+  @Option(
+      names = {"-b", "--bootstrap-server"},
+      paramLabel = "HOST:PORT",
       description = "Kafka to read from (default: bootstrap.servers from the settings).")
   String bootstrapServer;
 
-  @Option(names = "--from-beginning", description = "Start at the oldest record instead of new ones.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the oldest record instead of new ones.")
   boolean fromBeginning;
 
-  @Option(names = {"-n", "--max-records"}, paramLabel = "N",
+  @Option(
+      names = {"-n", "--max-records"},
+      paramLabel = "N",
       description = "Exit after N records (default: run until interrupted).")
   long maxRecords = Long.MAX_VALUE;
 
-  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "SECONDS",
       description = "Exit after this many seconds without a record (default: never).")
   long idleTimeoutSeconds = 0;
 
   @Override
   public Integer call() {
-    CoreConfig config = configOptions.load(
-        bootstrapServer == null ? Map.of() : Map.of(CoreConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer));
+    CoreConfig config =
+        configOptions.load(
+            bootstrapServer == null
+                ? Map.of()
+                : Map.of(CoreConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer));
     TopicCatalog topics = ConfigOptions.topics(config);
     TopicSpec<?, ?> spec = topics.find(topic).orElse(null);
-    Deserializer<?> keys = spec == null ? new ByteArrayDeserializer() : spec.keySerde().deserializer();
-    Deserializer<?> values = spec == null ? new ByteArrayDeserializer() : spec.valueSerde().deserializer();
+    Deserializer<?> keys =
+        spec == null ? new ByteArrayDeserializer() : spec.keySerde().deserializer();
+    Deserializer<?> values =
+        spec == null ? new ByteArrayDeserializer() : spec.valueSerde().deserializer();
     if (spec == null) {
-      spec().commandLine().getErr().printf("%s is not a catalog topic: showing raw bytes as base64%n", topic);
+      spec()
+          .commandLine()
+          .getErr()
+          .printf("%s is not a catalog topic: showing raw bytes as base64%n", topic);
     }
     Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-tail-" + UUID.randomUUID());
-    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+    consumerConfig.put(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     PrintWriter out = spec().commandLine().getOut();
     long printed = 0;
     long idleSince = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(
+            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       while (printed < maxRecords) {
         var records = consumer.poll(Duration.ofMillis(500));
         if (records.isEmpty()) {
-          if (idleTimeoutSeconds > 0 && System.nanoTime() - idleSince > Duration.ofSeconds(idleTimeoutSeconds).toNanos()) {
+          if (idleTimeoutSeconds > 0
+              && System.nanoTime() - idleSince > Duration.ofSeconds(idleTimeoutSeconds).toNanos()) {
             break;
           }
           continue;
@@ -111,7 +132,8 @@ final class TailCommand implements Callable<Integer> {
     return spec;
   }
 
-  static String render(ConsumerRecord<byte[], byte[]> record, Deserializer<?> keys, Deserializer<?> values) {
+  static String render(
+      ConsumerRecord<byte[], byte[]> record, Deserializer<?> keys, Deserializer<?> values) {
     ObjectNode line = JSON.createObjectNode();
     line.put("topic", record.topic());
     line.put("partition", record.partition());
@@ -121,7 +143,9 @@ final class TailCommand implements Callable<Integer> {
     line.set("value", decode(values, record.topic(), record.value()));
     ObjectNode headers = JSON.createObjectNode();
     for (Header header : record.headers()) {
-      headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+      headers.put(
+          header.key(),
+          header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
     if (!headers.isEmpty()) {
       line.set("headers", headers);

@@ -48,19 +48,28 @@ final class UpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
       description = "Where the broker's logs and the apps' state live (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
       description = "Interface the broker listens on (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--kafka-port", defaultValue = "9092",
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
       description = "Broker port for clients such as kcat (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
-  @Option(names = "--controller-port", defaultValue = "9093",
+  @Option(
+      names = "--controller-port",
+      defaultValue = "9093",
       description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
   int controllerPort;
 
@@ -104,7 +113,8 @@ final class UpCommand implements Callable<Integer> {
     report.mismatches().forEach(m -> LOGGER.warn("Topic differs from the catalog: {}", m));
 
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    ManagementServer management = new ManagementServer(config.managementHost(), config.managementPort(), registry);
+    ManagementServer management =
+        new ManagementServer(config.managementHost(), config.managementPort(), registry);
     running.push(management);
     management.register(new HealthCheck("broker", () -> true, () -> true, () -> "RUNNING"));
     for (AppDefinition definition : apps) {
@@ -115,12 +125,27 @@ final class UpCommand implements Callable<Integer> {
     }
 
     out.printf("Vigil is up.%n");
-    out.printf("  Kafka broker   %s   (kcat -b %s -L)%n", broker.bootstrapServers(), broker.bootstrapServers());
-    out.printf("  Data           %s   (cluster %s, reused on restart)%n", dataDir.toAbsolutePath(), broker.clusterId());
-    out.printf("  Topics         %d ready, %d created now%s%n", report.verified().size(), report.created().size(),
-        report.mismatches().isEmpty() ? "" : ", " + report.mismatches().size() + " differ from the catalog (see log)");
-    out.printf("  Management     http://%s:%d/metrics  /health/live  /health/ready%n", config.managementHost(), management.port());
-    out.printf("  Apps           %s%n", apps.isEmpty() ? "none in this build yet" : String.join(", ", apps.stream().map(AppDefinition::name).toList()));
+    out.printf(
+        "  Kafka broker   %s   (kcat -b %s -L)%n",
+        broker.bootstrapServers(), broker.bootstrapServers());
+    out.printf(
+        "  Data           %s   (cluster %s, reused on restart)%n",
+        dataDir.toAbsolutePath(), broker.clusterId());
+    out.printf(
+        "  Topics         %d ready, %d created now%s%n",
+        report.verified().size(),
+        report.created().size(),
+        report.mismatches().isEmpty()
+            ? ""
+            : ", " + report.mismatches().size() + " differ from the catalog (see log)");
+    out.printf(
+        "  Management     http://%s:%d/metrics  /health/live  /health/ready%n",
+        config.managementHost(), management.port());
+    out.printf(
+        "  Apps           %s%n",
+        apps.isEmpty()
+            ? "none in this build yet"
+            : String.join(", ", apps.stream().map(AppDefinition::name).toList()));
     out.printf("Press Ctrl-C to stop.%n");
     out.flush();
   }

@@ -12,8 +12,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Vigil: an AI-driven observability pipeline on Kafka Streams.",
-    subcommands = {UpCommand.class, TopicsCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Settings: --config FILE, VIGIL_* environment variables, --set KEY=VALUE (later wins)."})
+    subcommands = {
+      UpCommand.class,
+      TopicsCommand.class,
+      TailCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Settings: --config FILE, VIGIL_* environment variables, --set KEY=VALUE (later wins)."
+    })
 public final class VigilCommand implements Runnable {
   /** Exit status of a configuration error. */
   public static final int CONFIG_ERROR = 2;

@@ -1,8 +1,8 @@
 package dev.vigil.runtime.config;
 
 /**
- * A configuration value that stops start-up. The message names the key, where the value came
- * from and what is allowed, so it can be shown to the operator as it is.
+ * A configuration value that stops start-up. The message names the key, where the value came from
+ * and what is allowed, so it can be shown to the operator as it is.
  */
 public final class ConfigError extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -13,8 +13,8 @@ import java.util.Properties;
 
 /**
  * Collects raw settings from a properties file, {@code VIGIL_*} environment variables and
- * command-line flags. Later sources win: a CLI flag overrides the environment, which overrides
- * the file, which overrides the defaults.
+ * command-line flags. Later sources win: a CLI flag overrides the environment, which overrides the
+ * file, which overrides the defaults.
  *
  * <p>An environment variable maps to a key by dropping {@code VIGIL_}, lower-casing and turning
  * {@code _} into {@code .}: {@code VIGIL_MANAGEMENT_PORT} sets {@code management.port}.

@@ -27,7 +27,8 @@ public class CoreConfig extends AbstractConfig {
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
-  private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to, host:port[,host:port].";
+  private static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers to connect to, host:port[,host:port].";
   public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
   private static final String TOPIC_PREFIX_DOC =
       "Prefix of every topic name, selecting an environment (e.g. 'staging.'). Empty for none.";
@@ -54,7 +55,8 @@ public class CoreConfig extends AbstractConfig {
   private static final String MANAGEMENT_HOST_DOC =
       "Interface of the management endpoint (/metrics, /health/live, /health/ready).";
   public static final String MANAGEMENT_PORT_CONFIG = "management.port";
-  private static final String MANAGEMENT_PORT_DOC = "Port of the management endpoint; 0 picks a free one.";
+  private static final String MANAGEMENT_PORT_DOC =
+      "Port of the management endpoint; 0 picks a free one.";
   public static final String STARTUP_TIMEOUT_CONFIG = "startup.timeout.ms";
   private static final String STARTUP_TIMEOUT_DOC =
       "How long an app may take to reach RUNNING before start-up fails.";
@@ -97,42 +99,157 @@ public class CoreConfig extends AbstractConfig {
 
   private static void addKafkaConfigs(ConfigDef def) {
     int order = 0;
-    def.define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(),
-        Importance.HIGH, BOOTSTRAP_SERVERS_DOC, GROUP_KAFKA, ++order, Width.LONG, "Bootstrap servers");
-    def.define(TOPIC_PREFIX_CONFIG, Type.STRING, "", new TopicPrefixValidator(), Importance.MEDIUM,
-        TOPIC_PREFIX_DOC, GROUP_KAFKA, ++order, Width.SHORT, "Topic prefix");
-    def.define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
-        TOPIC_PARTITIONS_DOC, GROUP_KAFKA, ++order, Width.SHORT, "Partitions");
-    def.define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.between(1, 16),
-        Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC, GROUP_KAFKA, ++order, Width.SHORT,
+    def.define(
+        BOOTSTRAP_SERVERS_CONFIG,
+        Type.STRING,
+        "127.0.0.1:9092",
+        new ConfigDef.NonEmptyString(),
+        Importance.HIGH,
+        BOOTSTRAP_SERVERS_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.LONG,
+        "Bootstrap servers");
+    def.define(
+        TOPIC_PREFIX_CONFIG,
+        Type.STRING,
+        "",
+        new TopicPrefixValidator(),
+        Importance.MEDIUM,
+        TOPIC_PREFIX_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.SHORT,
+        "Topic prefix");
+    def.define(
+        TOPIC_PARTITIONS_CONFIG,
+        Type.INT,
+        6,
+        Range.between(1, 10_000),
+        Importance.MEDIUM,
+        TOPIC_PARTITIONS_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.SHORT,
+        "Partitions");
+    def.define(
+        TOPIC_REPLICATION_FACTOR_CONFIG,
+        Type.SHORT,
+        (short) 1,
+        Range.between(1, 16),
+        Importance.MEDIUM,
+        TOPIC_REPLICATION_FACTOR_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.SHORT,
         "Replication factor");
-    def.define(TOPIC_PROVISION_CONFIG, Type.BOOLEAN, true, null, Importance.LOW, TOPIC_PROVISION_DOC,
-        GROUP_KAFKA, ++order, Width.SHORT, "Provision topics");
+    def.define(
+        TOPIC_PROVISION_CONFIG,
+        Type.BOOLEAN,
+        true,
+        null,
+        Importance.LOW,
+        TOPIC_PROVISION_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.SHORT,
+        "Provision topics");
   }
 
   private static void addStreamsConfigs(ConfigDef def) {
     int order = 0;
-    def.define(STATE_DIR_CONFIG, Type.STRING, "data/streams", new ConfigDef.NonEmptyString(),
-        Importance.MEDIUM, STATE_DIR_DOC, GROUP_STREAMS, ++order, Width.LONG, "State directory");
-    def.define(STREAMS_THREADS_CONFIG, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-        STREAMS_THREADS_DOC, GROUP_STREAMS, ++order, Width.SHORT, "Stream threads");
-    def.define(STREAMS_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.between(0, 8), Importance.LOW,
-        STREAMS_STANDBY_REPLICAS_DOC, GROUP_STREAMS, ++order, Width.SHORT, "Standby replicas");
-    def.define(STREAMS_COMMIT_INTERVAL_CONFIG, Type.LONG, 100L, Range.between(10, 60_000),
-        Importance.LOW, STREAMS_COMMIT_INTERVAL_DOC, GROUP_STREAMS, ++order, Width.SHORT,
+    def.define(
+        STATE_DIR_CONFIG,
+        Type.STRING,
+        "data/streams",
+        new ConfigDef.NonEmptyString(),
+        Importance.MEDIUM,
+        STATE_DIR_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.LONG,
+        "State directory");
+    def.define(
+        STREAMS_THREADS_CONFIG,
+        Type.INT,
+        1,
+        Range.between(1, 64),
+        Importance.MEDIUM,
+        STREAMS_THREADS_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.SHORT,
+        "Stream threads");
+    def.define(
+        STREAMS_STANDBY_REPLICAS_CONFIG,
+        Type.INT,
+        0,
+        Range.between(0, 8),
+        Importance.LOW,
+        STREAMS_STANDBY_REPLICAS_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.SHORT,
+        "Standby replicas");
+    def.define(
+        STREAMS_COMMIT_INTERVAL_CONFIG,
+        Type.LONG,
+        100L,
+        Range.between(10, 60_000),
+        Importance.LOW,
+        STREAMS_COMMIT_INTERVAL_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.SHORT,
         "Commit interval");
-    def.define(STARTUP_TIMEOUT_CONFIG, Type.LONG, 60_000L, Range.between(1_000, 3_600_000),
-        Importance.LOW, STARTUP_TIMEOUT_DOC, GROUP_STREAMS, ++order, Width.SHORT, "Start-up timeout");
-    def.define(SHUTDOWN_TIMEOUT_CONFIG, Type.LONG, 10_000L, Range.between(0, 600_000),
-        Importance.LOW, SHUTDOWN_TIMEOUT_DOC, GROUP_STREAMS, ++order, Width.SHORT, "Shutdown timeout");
+    def.define(
+        STARTUP_TIMEOUT_CONFIG,
+        Type.LONG,
+        60_000L,
+        Range.between(1_000, 3_600_000),
+        Importance.LOW,
+        STARTUP_TIMEOUT_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.SHORT,
+        "Start-up timeout");
+    def.define(
+        SHUTDOWN_TIMEOUT_CONFIG,
+        Type.LONG,
+        10_000L,
+        Range.between(0, 600_000),
+        Importance.LOW,
+        SHUTDOWN_TIMEOUT_DOC,
+        GROUP_STREAMS,
+        ++order,
+        Width.SHORT,
+        "Shutdown timeout");
   }
 
   private static void addManagementConfigs(ConfigDef def) {
     int order = 0;
-    def.define(MANAGEMENT_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(),
-        Importance.LOW, MANAGEMENT_HOST_DOC, GROUP_MANAGEMENT, ++order, Width.MEDIUM, "Management host");
-    def.define(MANAGEMENT_PORT_CONFIG, Type.INT, 9464, Range.between(0, 65_535), Importance.LOW,
-        MANAGEMENT_PORT_DOC, GROUP_MANAGEMENT, ++order, Width.SHORT, "Management port");
+    def.define(
+        MANAGEMENT_HOST_CONFIG,
+        Type.STRING,
+        "0.0.0.0",
+        new ConfigDef.NonEmptyString(),
+        Importance.LOW,
+        MANAGEMENT_HOST_DOC,
+        GROUP_MANAGEMENT,
+        ++order,
+        Width.MEDIUM,
+        "Management host");
+    def.define(
+        MANAGEMENT_PORT_CONFIG,
+        Type.INT,
+        9464,
+        Range.between(0, 65_535),
+        Importance.LOW,
+        MANAGEMENT_PORT_DOC,
+        GROUP_MANAGEMENT,
+        ++order,
+        Width.SHORT,
+        "Management port");
   }
 
   public String bootstrapServers() {
@@ -205,13 +322,22 @@ public class CoreConfig extends AbstractConfig {
    */
   public String describe() {
     StringBuilder out = new StringBuilder();
-    new java.util.TreeMap<>(originals()).forEach((key, value) -> out.append(key).append('=')
-        .append(Secrets.isSecret(key) ? "[hidden]" : value).append(" (").append(originOf(key)).append(")\n"));
-    values().forEach((key, value) -> {
-      if (!originals().containsKey(key)) {
-        out.append(key).append('=').append(value).append(" (default)\n");
-      }
-    });
+    new java.util.TreeMap<>(originals())
+        .forEach(
+            (key, value) ->
+                out.append(key)
+                    .append('=')
+                    .append(Secrets.isSecret(key) ? "[hidden]" : value)
+                    .append(" (")
+                    .append(originOf(key))
+                    .append(")\n"));
+    values()
+        .forEach(
+            (key, value) -> {
+              if (!originals().containsKey(key)) {
+                out.append(key).append('=').append(value).append(" (default)\n");
+              }
+            });
     return out.toString();
   }
 
@@ -226,13 +352,15 @@ public class CoreConfig extends AbstractConfig {
         .filter(key -> !definition.names().contains(key) && !key.startsWith(KAFKA_PREFIX))
         .sorted()
         .findFirst()
-        .ifPresent(key -> {
-          throw unknownKey(definition, sources, key);
-        });
+        .ifPresent(
+            key -> {
+              throw unknownKey(definition, sources, key);
+            });
     for (Map.Entry<String, String> entry : values.entrySet()) {
       String key = entry.getKey();
       if (key.startsWith(KAFKA_PREFIX) && key.length() == KAFKA_PREFIX.length()) {
-        throw new ConfigError(key, "empty Kafka client key 'kafka.' (from " + sources.originOf(key) + ")");
+        throw new ConfigError(
+            key, "empty Kafka client key 'kafka.' (from " + sources.originOf(key) + ")");
       }
     }
     for (String key : definition.names()) {
@@ -246,11 +374,22 @@ public class CoreConfig extends AbstractConfig {
           configKey.validator.ensureValid(key, parsed);
         }
       } catch (ConfigException e) {
-        String allowed = configKey.validator == null ? "" : " Allowed: " + configKey.validator + ".";
+        String allowed =
+            configKey.validator == null ? "" : " Allowed: " + configKey.validator + ".";
         throw new ConfigError(
             key,
-            "invalid value '" + values.get(key) + "' for " + key + " (from " + sources.originOf(key)
-                + "): " + reason(e) + "." + allowed + " " + configKey.documentation);
+            "invalid value '"
+                + values.get(key)
+                + "' for "
+                + key
+                + " (from "
+                + sources.originOf(key)
+                + "): "
+                + reason(e)
+                + "."
+                + allowed
+                + " "
+                + configKey.documentation);
       }
     }
     return values;
@@ -267,12 +406,19 @@ public class CoreConfig extends AbstractConfig {
         definition.names().stream()
             .min(Comparator.comparingInt(name -> EditDistance.between(name, key)))
             .orElse("");
-    String hint =
-        EditDistance.between(closest, key) <= 3 ? " Did you mean '" + closest + "'?" : "";
+    String hint = EditDistance.between(closest, key) <= 3 ? " Did you mean '" + closest + "'?" : "";
     return new ConfigError(
         key,
-        "unknown config key '" + key + "' (from " + sources.originOf(key) + ")." + hint
-            + " Known keys: " + String.join(", ", definition.names().stream().sorted().toList())
-            + "; keys under '" + KAFKA_PREFIX + "' pass through to the Kafka clients.");
+        "unknown config key '"
+            + key
+            + "' (from "
+            + sources.originOf(key)
+            + ")."
+            + hint
+            + " Known keys: "
+            + String.join(", ", definition.names().stream().sorted().toList())
+            + "; keys under '"
+            + KAFKA_PREFIX
+            + "' pass through to the Kafka clients.");
   }
 }

@@ -9,7 +9,11 @@ public final class Secrets {
   /** True for keys that hold passwords, keys, tokens or JAAS configs. */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-        || k.endsWith(".key") || k.contains("credentials");
+    return k.contains("password")
+        || k.contains("secret")
+        || k.contains("jaas")
+        || k.contains("token")
+        || k.endsWith(".key")
+        || k.contains("credentials");
   }
 }

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * @param ready false when the component should not receive work yet
  * @param detail a short state for people, e.g. {@code REBALANCING}
  */
-public record HealthCheck(String name, BooleanSupplier live, BooleanSupplier ready, Supplier<String> detail) {
+public record HealthCheck(
+    String name, BooleanSupplier live, BooleanSupplier ready, Supplier<String> detail) {
   /** Checks the arguments. */
   public HealthCheck {
     Objects.requireNonNull(name, "name");

@@ -40,7 +40,8 @@ public final class ManagementServer implements AutoCloseable {
    * @param registry metrics to expose
    * @throws IOException if the address cannot be bound
    */
-  public ManagementServer(String host, int port, PrometheusMeterRegistry registry) throws IOException {
+  public ManagementServer(String host, int port, PrometheusMeterRegistry registry)
+      throws IOException {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
     this.executor =
@@ -52,9 +53,18 @@ public final class ManagementServer implements AutoCloseable {
             });
     server.setExecutor(executor);
     server.createContext("/metrics", this::metrics);
-    server.createContext("/health/live", exchange -> health(exchange, c -> c.live().getAsBoolean()));
-    server.createContext("/health/ready", exchange -> health(exchange, c -> c.ready().getAsBoolean()));
-    server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found; try /metrics, /health/live, /health/ready\n"));
+    server.createContext(
+        "/health/live", exchange -> health(exchange, c -> c.live().getAsBoolean()));
+    server.createContext(
+        "/health/ready", exchange -> health(exchange, c -> c.ready().getAsBoolean()));
+    server.createContext(
+        "/",
+        exchange ->
+            respond(
+                exchange,
+                404,
+                "text/plain",
+                "not found; try /metrics, /health/live, /health/ready\n"));
     server.start();
     LOGGER.info("Management endpoint on http://{}:{}/metrics", host, port());
   }
@@ -84,7 +94,10 @@ public final class ManagementServer implements AutoCloseable {
     for (HealthCheck check : checks) {
       boolean ok = healthy.test(check);
       all &= ok;
-      components.putObject(check.name()).put("status", ok ? "UP" : "DOWN").put("state", check.detail().get());
+      components
+          .putObject(check.name())
+          .put("status", ok ? "UP" : "DOWN")
+          .put("state", check.detail().get());
     }
     body.put("status", all ? "UP" : "DOWN");
     respond(exchange, all ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");

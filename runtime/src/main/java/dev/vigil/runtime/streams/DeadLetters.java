@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Builds the dead-letter record of one app and counts it.
  *
  * <p>The DLQ record keeps the original key and value bytes and headers and adds {@code
- * vigil.error.*} headers: app, stage, exception, message, source topic, partition and offset. It
- * is returned to Kafka Streams inside the handler's response, so under exactly-once it is written
- * in the same transaction that commits the input offset: a poison record is never lost and never
+ * vigil.error.*} headers: app, stage, exception, message, source topic, partition and offset. It is
+ * returned to Kafka Streams inside the handler's response, so under exactly-once it is written in
+ * the same transaction that commits the input offset: a poison record is never lost and never
  * dead-lettered twice. Every record counts in {@code vigil_dlq_records_total{app,stage}}.
  */
 public final class DeadLetters {
@@ -91,7 +91,12 @@ public final class DeadLetters {
    * @param error the failure
    */
   public List<ProducerRecord<byte[], byte[]>> record(
-      ErrorStage stage, Source source, byte[] key, byte[] value, Headers originalHeaders, Exception error) {
+      ErrorStage stage,
+      Source source,
+      byte[] key,
+      byte[] value,
+      Headers originalHeaders,
+      Exception error) {
     Headers headers = new RecordHeaders();
     if (originalHeaders != null) {
       for (Header header : originalHeaders) {
@@ -115,17 +120,31 @@ public final class DeadLetters {
     if (n <= 10 || n % LOG_EVERY == 0) {
       LOGGER.warn(
           "Dead-lettering record from {}-{}@{} to {} ({} failure, {} so far)",
-          source.topic(), source.partition(), source.offset(), topic, stage.label(), n, error);
+          source.topic(),
+          source.partition(),
+          source.offset(),
+          topic,
+          stage.label(),
+          n,
+          error);
     }
     return List.of(new ProducerRecord<>(topic, null, key, value, headers));
   }
 
   private static String messageOf(Exception error) {
     StringBuilder message = new StringBuilder(String.valueOf(error.getMessage()));
-    for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      message.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+    for (Throwable cause = error.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      message
+          .append(" <- ")
+          .append(cause.getClass().getSimpleName())
+          .append(": ")
+          .append(cause.getMessage());
     }
-    return message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) : message.toString();
+    return message.length() > MAX_MESSAGE_CHARS
+        ? message.substring(0, MAX_MESSAGE_CHARS)
+        : message.toString();
   }
 
   private static void add(Headers headers, String key, String value) {
@@ -148,7 +167,8 @@ public final class DeadLetters {
 
     /** Where the record a Streams error handler was called for came from. */
     public static Source of(ErrorHandlerContext context) {
-      return new Source(context.topic(), context.partition(), context.offset(), context.processorNodeId());
+      return new Source(
+          context.topic(), context.partition(), context.offset(), context.processorNodeId());
     }
   }
 

@@ -18,9 +18,15 @@ public final class DlqDeserializationHandler implements DeserializationException
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     DeadLetters.Source source =
-        new DeadLetters.Source(record.topic(), record.partition(), record.offset(), context.processorNodeId());
+        new DeadLetters.Source(
+            record.topic(), record.partition(), record.offset(), context.processorNodeId());
     return Response.resume(
         deadLetters.record(
-            ErrorStage.DESERIALIZATION, source, record.key(), record.value(), record.headers(), exception));
+            ErrorStage.DESERIALIZATION,
+            source,
+            record.key(),
+            record.value(),
+            record.headers(),
+            exception));
   }
 }

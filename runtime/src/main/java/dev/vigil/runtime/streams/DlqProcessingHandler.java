@@ -18,7 +18,8 @@ public final class DlqProcessingHandler implements ProcessingExceptionHandler {
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     return Response.resume(
         deadLetters.record(
             ErrorStage.PROCESSING,

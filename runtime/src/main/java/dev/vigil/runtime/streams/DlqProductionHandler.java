@@ -7,8 +7,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 
 /**
- * Handles output records that cannot be written: transient broker errors are retried; an output
- * the broker refuses for good (e.g. too large) or cannot serialize goes to the DLQ with the input
+ * Handles output records that cannot be written: transient broker errors are retried; an output the
+ * broker refuses for good (e.g. too large) or cannot serialize goes to the DLQ with the input
  * record that produced it.
  */
 public final class DlqProductionHandler implements ProductionExceptionHandler {
@@ -27,7 +27,11 @@ public final class DlqProductionHandler implements ProductionExceptionHandler {
     }
     return Response.resume(
         deadLetters.record(
-            ErrorStage.PRODUCTION, DeadLetters.Source.of(context), record.key(), record.value(), record.headers(),
+            ErrorStage.PRODUCTION,
+            DeadLetters.Source.of(context),
+            record.key(),
+            record.value(),
+            record.headers(),
             exception));
   }
 

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * internal topics and stores, failing records to the app's DLQ, metrics bound to the registry.
  *
  * <p>{@link #start()} blocks until the app is RUNNING (or fails after {@code startup.timeout.ms}).
- * An exception that escapes the handlers shuts the client down rather than crash-looping a
- * thread: the app turns unhealthy, and the orchestrator restarts the process.
+ * An exception that escapes the handlers shuts the client down rather than crash-looping a thread:
+ * the app turns unhealthy, and the orchestrator restarts the process.
  */
 public final class StreamsApp implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(StreamsApp.class);
@@ -46,7 +46,8 @@ public final class StreamsApp implements AutoCloseable {
    * @param dlqTopic the app's dead-letter topic (from the topic catalog)
    * @param registry where the app's metrics go
    */
-  public StreamsApp(String name, CoreConfig config, Topology topology, String dlqTopic, MeterRegistry registry) {
+  public StreamsApp(
+      String name, CoreConfig config, Topology topology, String dlqTopic, MeterRegistry registry) {
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
     this.deadLetters = new DeadLetters(name, dlqTopic, registry);
@@ -87,7 +88,9 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
     // Auto-generated names change when the topology changes and orphan state: refuse them.
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationHandler.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DlqDeserializationHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionHandler.class);
     props.put(DeadLetters.CONFIG_KEY, deadLetters);
@@ -112,8 +115,15 @@ public final class StreamsApp implements AutoCloseable {
     try {
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(
-            "app " + name + " did not reach RUNNING within " + timeout + " (state " + streams.state()
-                + "); is Kafka reachable at " + config.bootstrapServers() + "?");
+            "app "
+                + name
+                + " did not reach RUNNING within "
+                + timeout
+                + " (state "
+                + streams.state()
+                + "); is Kafka reachable at "
+                + config.bootstrapServers()
+                + "?");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,7 +150,9 @@ public final class StreamsApp implements AutoCloseable {
   public HealthCheck healthCheck() {
     return new HealthCheck(
         name,
-        () -> streams.state() != KafkaStreams.State.ERROR && streams.state() != KafkaStreams.State.PENDING_ERROR,
+        () ->
+            streams.state() != KafkaStreams.State.ERROR
+                && streams.state() != KafkaStreams.State.PENDING_ERROR,
         () -> streams.state() == KafkaStreams.State.RUNNING,
         () -> streams.state().name());
   }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param mismatches one line per setting that differs from the catalog
  * @param verified topics that exist and were compared
  */
-public record ProvisionReport(List<String> created, List<String> missing, List<String> mismatches, List<String> verified) {
+public record ProvisionReport(
+    List<String> created, List<String> missing, List<String> mismatches, List<String> verified) {
   /** Copies the lists. */
   public ProvisionReport {
     created = List.copyOf(created);

@@ -52,18 +52,25 @@ public final class TopicProvisioner {
     List<NewTopic> missing =
         specs.stream()
             .filter(spec -> !existing.contains(spec.name()))
-            .map(spec -> new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()))
+            .map(
+                spec ->
+                    new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
+                        .configs(spec.configs()))
             .toList();
     if (!missing.isEmpty()) {
-      Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(missing).values();
-      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result : results.entrySet()) {
+      Map<String, org.apache.kafka.common.KafkaFuture<Void>> results =
+          admin.createTopics(missing).values();
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result :
+          results.entrySet()) {
         try {
           result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
           created.add(result.getKey());
           LOGGER.info("Created topic {}", result.getKey());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new TopicProvisioningException("cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new TopicProvisioningException(
+                "cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(),
+                e.getCause());
           }
         } catch (TimeoutException e) {
           throw new TopicProvisioningException("timed out creating topic " + result.getKey(), e);
@@ -74,7 +81,8 @@ public final class TopicProvisioner {
       }
     }
     ProvisionReport verified = verify(specs);
-    return new ProvisionReport(created, verified.missing(), verified.mismatches(), verified.verified());
+    return new ProvisionReport(
+        created, verified.missing(), verified.mismatches(), verified.verified());
   }
 
   /** Checks every topic against its spec without changing anything. */
@@ -87,50 +95,83 @@ public final class TopicProvisioner {
     }
     List<String> mismatches = new ArrayList<>();
     if (!present.isEmpty()) {
-      Map<String, TopicDescription> descriptions = await(admin.describeTopics(present).allTopicNames(), "describe topics");
+      Map<String, TopicDescription> descriptions =
+          await(admin.describeTopics(present).allTopicNames(), "describe topics");
       List<ConfigResource> resources =
-          present.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-      Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "describe topic configs");
+          present.stream()
+              .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+              .toList();
+      Map<ConfigResource, Config> configs =
+          await(admin.describeConfigs(resources).all(), "describe topic configs");
       for (TopicSpec<?, ?> spec : specs) {
         TopicDescription description = descriptions.get(spec.name());
         if (description != null) {
-          mismatches.addAll(compare(spec, description, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))));
+          mismatches.addAll(
+              compare(
+                  spec,
+                  description,
+                  configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))));
         }
       }
     }
     return new ProvisionReport(List.of(), missing, mismatches, present);
   }
 
-  private static List<String> compare(TopicSpec<?, ?> spec, TopicDescription description, Config config) {
+  private static List<String> compare(
+      TopicSpec<?, ?> spec, TopicDescription description, Config config) {
     List<String> problems = new ArrayList<>();
     int partitions = description.partitions().size();
     if (partitions != spec.partitions()) {
-      problems.add(spec.name() + ": partitions expected " + spec.partitions() + ", broker has " + partitions);
+      problems.add(
+          spec.name()
+              + ": partitions expected "
+              + spec.partitions()
+              + ", broker has "
+              + partitions);
     }
     int replicas = description.partitions().get(0).replicas().size();
     if (replicas < spec.replicationFactor()) {
-      problems.add(spec.name() + ": replication factor expected " + spec.replicationFactor() + ", broker has " + replicas);
+      problems.add(
+          spec.name()
+              + ": replication factor expected "
+              + spec.replicationFactor()
+              + ", broker has "
+              + replicas);
     }
     for (Map.Entry<String, String> expected : spec.configs().entrySet()) {
-      String actual = Optional.ofNullable(config).map(c -> c.get(expected.getKey())).map(ConfigEntry::value).orElse(null);
+      String actual =
+          Optional.ofNullable(config)
+              .map(c -> c.get(expected.getKey()))
+              .map(ConfigEntry::value)
+              .orElse(null);
       if (!expected.getValue().equals(actual)) {
-        problems.add(spec.name() + ": " + expected.getKey() + " expected " + expected.getValue() + ", broker has " + actual);
+        problems.add(
+            spec.name()
+                + ": "
+                + expected.getKey()
+                + " expected "
+                + expected.getValue()
+                + ", broker has "
+                + actual);
       }
     }
     return problems;
   }
 
   private Set<String> listTopics() {
-    return await(admin.listTopics().names(), "list topics").stream().collect(Collectors.toUnmodifiableSet());
+    return await(admin.listTopics().names(), "list topics").stream()
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new TopicProvisioningException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+      throw new TopicProvisioningException(
+          "cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new TopicProvisioningException("timed out after " + timeout + " trying to " + what + "; is Kafka reachable?", e);
+      throw new TopicProvisioningException(
+          "timed out after " + timeout + " trying to " + what + "; is Kafka reachable?", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TopicProvisioningException("interrupted trying to " + what, e);

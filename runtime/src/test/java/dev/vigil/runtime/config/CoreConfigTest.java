@@ -29,7 +29,14 @@ class CoreConfigTest {
     ConfigSources sources =
         new ConfigSources()
             .file(file)
-            .env(Map.of("VIGIL_MANAGEMENT_PORT", "9002", "VIGIL_TOPIC_PARTITIONS", "4", "HOME", "/root"))
+            .env(
+                Map.of(
+                    "VIGIL_MANAGEMENT_PORT",
+                    "9002",
+                    "VIGIL_TOPIC_PARTITIONS",
+                    "4",
+                    "HOME",
+                    "/root"))
             .cli(Map.of("management.port", "9003"));
 
     CoreConfig config = new CoreConfig(sources);
@@ -37,7 +44,8 @@ class CoreConfigTest {
     assertThat(config.managementPort()).isEqualTo(9003);
     assertThat(config.topicPartitions()).isEqualTo(4);
     assertThat(config.stateDir()).isEqualTo(Path.of("/from/file"));
-    assertThat(config.originOf("topic.partitions")).isEqualTo("environment variable VIGIL_TOPIC_PARTITIONS");
+    assertThat(config.originOf("topic.partitions"))
+        .isEqualTo("environment variable VIGIL_TOPIC_PARTITIONS");
   }
 
   @Test
@@ -87,7 +95,8 @@ class CoreConfigTest {
   @Test
   void passesKafkaKeysThroughWithoutPrefix() {
     CoreConfig config =
-        new CoreConfig(new ConfigSources().env(Map.of("VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
+        new CoreConfig(
+            new ConfigSources().env(Map.of("VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
 
     assertThat(config.kafkaClientConfig())
         .containsEntry("security.protocol", "SASL_SSL")
@@ -98,10 +107,17 @@ class CoreConfigTest {
   void describesEffectiveSettingsWithSecretsMasked() {
     CoreConfig config =
         new CoreConfig(
-            new ConfigSources().cli(Map.of("kafka.sasl.jaas.config", "user=a password=s3cret", "management.port", "1")));
+            new ConfigSources()
+                .cli(
+                    Map.of(
+                        "kafka.sasl.jaas.config",
+                        "user=a password=s3cret",
+                        "management.port",
+                        "1")));
 
     assertThat(config.describe())
-        .contains("kafka.sasl.jaas.config=[hidden] (command-line flag --set kafka.sasl.jaas.config)")
+        .contains(
+            "kafka.sasl.jaas.config=[hidden] (command-line flag --set kafka.sasl.jaas.config)")
         .contains("management.port=1 (command-line flag --set management.port)")
         .contains("bootstrap.servers=127.0.0.1:9092 (default)")
         .doesNotContain("s3cret");
@@ -119,7 +135,8 @@ class CoreConfigTest {
   @Test
   void mapsKeysToEnvironmentNames() {
     assertThat(ConfigSources.envNameOf("management.port")).isEqualTo("VIGIL_MANAGEMENT_PORT");
-    assertThat(ConfigSources.keyOf("VIGIL_STREAMS_COMMIT_INTERVAL_MS")).isEqualTo("streams.commit.interval.ms");
+    assertThat(ConfigSources.keyOf("VIGIL_STREAMS_COMMIT_INTERVAL_MS"))
+        .isEqualTo("streams.commit.interval.ms");
   }
 
   private Path write(String content) throws IOException {

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An exactly-once app on a real broker: good records flow, a record with corrupt bytes and a
- * record that makes the processor throw both land in the DLQ with their reason, and both are
- * counted in /metrics, while the app stays RUNNING.
+ * An exactly-once app on a real broker: good records flow, a record with corrupt bytes and a record
+ * that makes the processor throw both land in the DLQ with their reason, and both are counted in
+ * /metrics, while the app stays RUNNING.
  */
 @Timeout(120)
 class StreamsAppIT {
@@ -69,14 +69,23 @@ class StreamsAppIT {
                         "topic.partitions", "2",
                         "management.host", "127.0.0.1",
                         "management.port", "0")));
-    topics = TopicCatalog.create(config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
+    topics =
+        TopicCatalog.create(
+            config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
     output =
-        new TopicSpec<>("probe.out", 2, (short) 1, CleanupPolicy.DELETE, Optional.empty(), Serdes.String(),
+        new TopicSpec<>(
+            "probe.out",
+            2,
+            (short) 1,
+            CleanupPolicy.DELETE,
+            Optional.empty(),
+            Serdes.String(),
             VigilSerdes.SERVICE_INFO);
     ProvisionReport report =
         new TopicProvisioner(KAFKA.admin(), Duration.ofSeconds(30))
             .provision(List.of(topics.catalog, topics.dlq(APP), output));
-    assertThat(report.created()).containsExactlyInAnyOrder(topics.catalog.name(), topics.dlq(APP).name(), "probe.out");
+    assertThat(report.created())
+        .containsExactlyInAnyOrder(topics.catalog.name(), topics.dlq(APP).name(), "probe.out");
     assertThat(report.ok()).isTrue();
 
     registry = Metrics.newRegistry();
@@ -115,14 +124,21 @@ class StreamsAppIT {
   @Test
   void routesPoisonRecordsToDlqWhileGoodRecordsFlow() throws Exception {
     KAFKA.produce(topics.catalog, Map.entry("cart", info("cart", "shop")));
-    KAFKA.produceRaw(topics.catalog.name(), "broken".getBytes(StandardCharsets.UTF_8), new byte[] {0x00, 0x13, 0x37});
+    KAFKA.produceRaw(
+        topics.catalog.name(),
+        "broken".getBytes(StandardCharsets.UTF_8),
+        new byte[] {0x00, 0x13, 0x37});
     KAFKA.produce(topics.catalog, Map.entry("payment", info("payment", "explode")));
     KAFKA.produce(topics.catalog, Map.entry("checkout", info("checkout", "payments")));
 
-    List<ConsumerRecord<String, ServiceInfo>> out = KAFKA.consume(output, 2, Duration.ofSeconds(60));
-    assertThat(out).extracting(r -> r.value().getTeam()).containsExactlyInAnyOrder("SHOP", "PAYMENTS");
+    List<ConsumerRecord<String, ServiceInfo>> out =
+        KAFKA.consume(output, 2, Duration.ofSeconds(60));
+    assertThat(out)
+        .extracting(r -> r.value().getTeam())
+        .containsExactlyInAnyOrder("SHOP", "PAYMENTS");
 
-    List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consumeRaw(topics.dlq(APP).name(), 2, Duration.ofSeconds(60));
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        KAFKA.consumeRaw(topics.dlq(APP).name(), 2, Duration.ofSeconds(60));
     ConsumerRecord<byte[], byte[]> corrupt = byKey(dead, "broken");
     assertThat(header(corrupt, DeadLetters.HEADER_STAGE)).isEqualTo("deserialization");
     assertThat(header(corrupt, DeadLetters.HEADER_APP)).isEqualTo(APP);
@@ -133,10 +149,13 @@ class StreamsAppIT {
 
     ConsumerRecord<byte[], byte[]> exploded = byKey(dead, "payment");
     assertThat(header(exploded, DeadLetters.HEADER_STAGE)).isEqualTo("processing");
-    assertThat(header(exploded, DeadLetters.HEADER_EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
-    assertThat(header(exploded, DeadLetters.HEADER_MESSAGE)).contains("team explode is a poison value");
+    assertThat(header(exploded, DeadLetters.HEADER_EXCEPTION))
+        .isEqualTo(IllegalStateException.class.getName());
+    assertThat(header(exploded, DeadLetters.HEADER_MESSAGE))
+        .contains("team explode is a poison value");
     assertThat(header(exploded, DeadLetters.HEADER_OFFSET)).isEqualTo("2");
-    assertThat(VigilSerdes.SERVICE_INFO.deserializer().deserialize("t", exploded.value()).getService())
+    assertThat(
+            VigilSerdes.SERVICE_INFO.deserializer().deserialize("t", exploded.value()).getService())
         .isEqualTo("payment");
 
     assertThat(app.state().name()).isEqualTo("RUNNING");
@@ -150,11 +169,15 @@ class StreamsAppIT {
 
   @Test
   void reportsReadyOnlyWhileRunning() throws Exception {
-    await("app ready").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      HttpResponse<String> ready = get("/health/ready");
-      assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("\"probe\":{\"status\":\"UP\",\"state\":\"RUNNING\"}");
-    });
+    await("app ready")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> ready = get("/health/ready");
+              assertThat(ready.statusCode()).isEqualTo(200);
+              assertThat(ready.body())
+                  .contains("\"probe\":{\"status\":\"UP\",\"state\":\"RUNNING\"}");
+            });
     assertThat(get("/health/live").statusCode()).isEqualTo(200);
     assertThat(get("/nothing").statusCode()).isEqualTo(404);
   }
@@ -169,7 +192,8 @@ class StreamsAppIT {
     return ServiceInfo.newBuilder().setService(service).setTeam(team).build();
   }
 
-  private static ConsumerRecord<byte[], byte[]> byKey(List<ConsumerRecord<byte[], byte[]>> records, String key) {
+  private static ConsumerRecord<byte[], byte[]> byKey(
+      List<ConsumerRecord<byte[], byte[]>> records, String key) {
     return records.stream()
         .filter(r -> key.equals(new String(r.key(), StandardCharsets.UTF_8)))
         .findFirst()

@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Keys are different from values on purpose. Partitioning, log compaction and state-store
  * lookups compare key bytes, so one logical key must encode to the same bytes forever; a
- * fingerprint would change those bytes at the first schema change. Key schemas are therefore
- * frozen (a test pins their fingerprints) and carry no version header.
+ * fingerprint would change those bytes at the first schema change. Key schemas are therefore frozen
+ * (a test pins their fingerprints) and carry no version header.
  *
  * @param <T> the generated record class
  */

@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde for record values in Avro single-object encoding: {@code C3 01}, the 8-byte fingerprint
- * of the writer's schema, then the binary body.
+ * Serde for record values in Avro single-object encoding: {@code C3 01}, the 8-byte fingerprint of
+ * the writer's schema, then the binary body.
  *
  * <p>The decoder knows the current schema and every released one ({@link SchemaHistory}), so a
  * record written by an older version decodes into the current class with new fields defaulted. A

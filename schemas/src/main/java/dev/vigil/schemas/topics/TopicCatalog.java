@@ -65,10 +65,16 @@ public final class TopicCatalog {
     otlpLogs = data("otlp_logs", RAW_RETENTION, str, bytes);
     catalog = control("vigil.catalog.services", null, str, VigilSerdes.SERVICE_INFO);
     changes = control("vigil.changes", EVENT_RETENTION, str, VigilSerdes.CHANGE_EVENT);
-    signals = data("vigil.signals.1m", WINDOW_RETENTION, VigilSerdes.SERIES_KEY, VigilSerdes.SIGNAL_WINDOW);
+    signals =
+        data(
+            "vigil.signals.1m",
+            WINDOW_RETENTION,
+            VigilSerdes.SERIES_KEY,
+            VigilSerdes.SIGNAL_WINDOW);
     edges = data("vigil.edges.1m", WINDOW_RETENTION, VigilSerdes.EDGE_KEY, VigilSerdes.EDGE_WINDOW);
     anomalies = control("vigil.anomalies", EVENT_RETENTION, str, VigilSerdes.ANOMALY_EVENT);
-    forecasts = data("vigil.forecasts", WINDOW_RETENTION, VigilSerdes.SERIES_KEY, VigilSerdes.FORECAST);
+    forecasts =
+        data("vigil.forecasts", WINDOW_RETENTION, VigilSerdes.SERIES_KEY, VigilSerdes.FORECAST);
     incidents = control("vigil.incidents", null, str, VigilSerdes.INCIDENT);
     alerts = control("vigil.alerts", null, str, VigilSerdes.ALERT);
   }
@@ -91,7 +97,8 @@ public final class TopicCatalog {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication factor must be >= 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replication factor must be >= 1, got " + replicationFactor);
     }
     return new TopicCatalog(prefix, partitions, replicationFactor);
   }
@@ -109,8 +116,17 @@ public final class TopicCatalog {
   /** Every topic of the data flow, in pipeline order (DLQs excluded: see {@link #dlq}). */
   public List<TopicSpec<?, ?>> all() {
     return List.of(
-        otlpMetrics, otlpSpans, otlpLogs, catalog, changes, signals, edges, anomalies, forecasts,
-        incidents, alerts);
+        otlpMetrics,
+        otlpSpans,
+        otlpLogs,
+        catalog,
+        changes,
+        signals,
+        edges,
+        anomalies,
+        forecasts,
+        incidents,
+        alerts);
   }
 
   /** The dead-letter topic of one app, {@code vigil.dlq.<app>}: original key and value bytes. */
@@ -142,7 +158,13 @@ public final class TopicCatalog {
 
   private <K, V> TopicSpec<K, V> data(String name, Duration retention, Serde<K> k, Serde<V> v) {
     return new TopicSpec<>(
-        prefix + name, partitions, replicationFactor, CleanupPolicy.DELETE, Optional.of(retention), k, v);
+        prefix + name,
+        partitions,
+        replicationFactor,
+        CleanupPolicy.DELETE,
+        Optional.of(retention),
+        k,
+        v);
   }
 
   private <K, V> TopicSpec<K, V> control(

@@ -12,7 +12,11 @@ class RecordJsonTest {
   @Test
   void rendersIncidentWithPlainUnionsTimestampsAndEnums() {
     Incident incident =
-        Samples.values().stream().filter(Incident.class::isInstance).map(Incident.class::cast).findFirst().orElseThrow();
+        Samples.values().stream()
+            .filter(Incident.class::isInstance)
+            .map(Incident.class::cast)
+            .findFirst()
+            .orElseThrow();
 
     assertThat(RecordJson.toJson(incident))
         .isEqualTo(

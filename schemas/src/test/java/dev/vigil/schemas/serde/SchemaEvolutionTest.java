@@ -43,9 +43,11 @@ class SchemaEvolutionTest {
 
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint =
+        ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(fingerprint)
-        .isEqualTo(org.apache.avro.SchemaNormalization.parsingFingerprint64(Probe.getClassSchema()));
+        .isEqualTo(
+            org.apache.avro.SchemaNormalization.parsingFingerprint64(Probe.getClassSchema()));
   }
 
   @Test
@@ -68,7 +70,8 @@ class SchemaEvolutionTest {
   }
 
   private static Schema schemaV1() throws IOException {
-    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/evolution/Probe.v1.avsc")) {
+    try (InputStream in =
+        SchemaEvolutionTest.class.getResourceAsStream("/evolution/Probe.v1.avsc")) {
       return new Schema.Parser().parse(in);
     }
   }
@@ -77,7 +80,11 @@ class SchemaEvolutionTest {
     GenericData model = new GenericData();
     model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
     GenericRecord record =
-        new GenericRecordBuilder(v1).set("service", "cart").set("latencyMs", 12.5).set("at", AT).build();
+        new GenericRecordBuilder(v1)
+            .set("service", "cart")
+            .set("latencyMs", 12.5)
+            .set("at", AT)
+            .build();
     ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(model, v1).encode(record);
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);

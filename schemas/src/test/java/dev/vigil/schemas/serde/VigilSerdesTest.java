@@ -15,9 +15,9 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.junit.jupiter.api.Test;
 
 class VigilSerdesTest {
   // Parsing-form fingerprints of the key schemas as released; changing a key schema breaks
@@ -32,7 +32,9 @@ class VigilSerdesTest {
       @SuppressWarnings("unchecked")
       Serde<Object> serde = (Serde<Object>) (Serde<?>) serdeFor(sample.getClass());
       byte[] bytes = serde.serializer().serialize("t", sample);
-      assertThat(serde.deserializer().deserialize("t", bytes)).as(sample.getClass().getName()).isEqualTo(sample);
+      assertThat(serde.deserializer().deserialize("t", bytes))
+          .as(sample.getClass().getName())
+          .isEqualTo(sample);
     }
   }
 
@@ -45,8 +47,7 @@ class VigilSerdesTest {
     assertThat(released)
         .as(
             "released versions of %s; after changing its schema add %s with the new schema",
-            type.getSimpleName(),
-            SchemaHistory.resource(type.getSimpleName(), released.size() + 1))
+            type.getSimpleName(), SchemaHistory.resource(type.getSimpleName(), released.size() + 1))
         .isNotEmpty();
     assertThat(SchemaNormalization.parsingFingerprint64(released.get(released.size() - 1)))
         .as(
@@ -60,9 +61,7 @@ class VigilSerdesTest {
   void currentSchemaReadsEveryReleasedVersion(Class<? extends SpecificRecord> type) {
     Schema current = SpecificData.get().getSchema(type);
     for (Schema released : SchemaHistory.versions(type.getSimpleName())) {
-      assertThat(
-              SchemaCompatibility.checkReaderWriterCompatibility(current, released)
-                  .getType())
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, released).getType())
           .as("%s reads its released versions", type.getSimpleName())
           .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
@@ -81,7 +80,8 @@ class VigilSerdesTest {
   void equalKeysEncodeToEqualBytesWithoutHeader() {
     SeriesKey key = new SeriesKey("cart", "span.calls", List.of(new Attribute("span.name", "GET")));
     byte[] a = VigilSerdes.SERIES_KEY.serializer().serialize("t", key);
-    byte[] b = VigilSerdes.SERIES_KEY.serializer().serialize("t", SeriesKey.newBuilder(key).build());
+    byte[] b =
+        VigilSerdes.SERIES_KEY.serializer().serialize("t", SeriesKey.newBuilder(key).build());
 
     assertThat(a).isEqualTo(b);
     assertThat(a[0]).isNotEqualTo((byte) 0xC3);

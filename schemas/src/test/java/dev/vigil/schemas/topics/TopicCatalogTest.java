@@ -28,7 +28,8 @@ class TopicCatalogTest {
             "staging.vigil.incidents",
             "staging.vigil.alerts");
     assertThat(catalog.dlq("anomaly").name()).isEqualTo("staging.vigil.dlq.anomaly");
-    assertThat(catalog.all()).allSatisfy(t -> assertThat(t.replicationFactor()).isEqualTo((short) 3));
+    assertThat(catalog.all())
+        .allSatisfy(t -> assertThat(t.replicationFactor()).isEqualTo((short) 3));
   }
 
   @Test
@@ -37,7 +38,13 @@ class TopicCatalogTest {
 
     assertThat(List.of(catalog.otlpSpans, catalog.signals, catalog.edges, catalog.forecasts))
         .allSatisfy(t -> assertThat(t.partitions()).isEqualTo(12));
-    assertThat(List.of(catalog.catalog, catalog.changes, catalog.anomalies, catalog.incidents, catalog.alerts))
+    assertThat(
+            List.of(
+                catalog.catalog,
+                catalog.changes,
+                catalog.anomalies,
+                catalog.incidents,
+                catalog.alerts))
         .allSatisfy(t -> assertThat(t.partitions()).isEqualTo(1));
   }
 
@@ -58,7 +65,10 @@ class TopicCatalogTest {
     TopicCatalog catalog = TopicCatalog.create("p.", 2, (short) 1);
 
     assertThat(catalog.find("p.vigil.alerts")).contains(catalog.alerts);
-    assertThat(catalog.find("p.vigil.dlq.rca")).get().extracting(TopicSpec::name).isEqualTo("p.vigil.dlq.rca");
+    assertThat(catalog.find("p.vigil.dlq.rca"))
+        .get()
+        .extracting(TopicSpec::name)
+        .isEqualTo("p.vigil.dlq.rca");
     assertThat(catalog.find("vigil.alerts")).isEmpty();
   }
 
