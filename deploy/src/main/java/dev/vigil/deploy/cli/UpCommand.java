@@ -108,7 +108,14 @@ final class UpCommand implements Callable<Integer> {
     apps.forEach(app -> specs.add(topics.dlq(app.name())));
     ProvisionReport report;
     try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-      report = new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(specs);
+      TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30));
+      report = config.topicProvision() ? provisioner.provision(specs) : provisioner.verify(specs);
+    }
+    if (!report.missing().isEmpty()) {
+      throw new IllegalStateException(
+          "topics missing and topic.provision=false: "
+              + String.join(", ", report.missing())
+              + " (run vigil topics create)");
     }
     report.mismatches().forEach(m -> LOGGER.warn("Topic differs from the catalog: {}", m));
 

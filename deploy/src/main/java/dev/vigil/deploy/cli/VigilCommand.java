@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       UpCommand.class,
       TopicsCommand.class,
       TailCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
