@@ -114,6 +114,9 @@ class StreamsAppIT {
               if ("explode".equals(info.getTeam())) {
                 throw new IllegalStateException("team explode is a poison value");
               }
+              if ("unwritable".equals(info.getTeam())) {
+                return new ServiceInfo(); // required fields unset: the Avro serializer refuses it
+              }
               return ServiceInfo.newBuilder(info).setTeam(info.getTeam().toUpperCase()).build();
             },
             Named.as("upper-case-team"))
@@ -129,6 +132,7 @@ class StreamsAppIT {
         "broken".getBytes(StandardCharsets.UTF_8),
         new byte[] {0x00, 0x13, 0x37});
     KAFKA.produce(topics.catalog, Map.entry("payment", info("payment", "explode")));
+    KAFKA.produce(topics.catalog, Map.entry("search", info("search", "unwritable")));
     KAFKA.produce(topics.catalog, Map.entry("checkout", info("checkout", "payments")));
 
     List<ConsumerRecord<String, ServiceInfo>> out =
@@ -138,7 +142,7 @@ class StreamsAppIT {
         .containsExactlyInAnyOrder("SHOP", "PAYMENTS");
 
     List<ConsumerRecord<byte[], byte[]>> dead =
-        KAFKA.consumeRaw(topics.dlq(APP).name(), 2, Duration.ofSeconds(60));
+        KAFKA.consumeRaw(topics.dlq(APP).name(), 3, Duration.ofSeconds(60));
     ConsumerRecord<byte[], byte[]> corrupt = byKey(dead, "broken");
     assertThat(header(corrupt, DeadLetters.HEADER_STAGE)).isEqualTo("deserialization");
     assertThat(header(corrupt, DeadLetters.HEADER_APP)).isEqualTo(APP);
@@ -158,11 +162,23 @@ class StreamsAppIT {
             VigilSerdes.SERVICE_INFO.deserializer().deserialize("t", exploded.value()).getService())
         .isEqualTo("payment");
 
+    ConsumerRecord<byte[], byte[]> unwritable = byKey(dead, "search");
+    assertThat(header(unwritable, DeadLetters.HEADER_STAGE)).isEqualTo("serialization");
+    assertThat(header(unwritable, DeadLetters.HEADER_MESSAGE))
+        .contains("cannot encode ServiceInfo");
+    assertThat(header(unwritable, DeadLetters.HEADER_OFFSET)).isEqualTo("3");
+    assertThat(
+            VigilSerdes.SERVICE_INFO.deserializer().deserialize("t", unwritable.value()).getTeam())
+        .as("the DLQ keeps the input record that produced the unwritable output")
+        .isEqualTo("unwritable");
+
+    assertThat(dead).hasSize(3);
     assertThat(app.state().name()).isEqualTo("RUNNING");
     String metrics = get("/metrics").body();
     assertThat(metrics)
         .contains("vigil_dlq_records_total{app=\"probe\",stage=\"deserialization\"} 1.0")
         .contains("vigil_dlq_records_total{app=\"probe\",stage=\"processing\"} 1.0")
+        .contains("vigil_dlq_records_total{app=\"probe\",stage=\"serialization\"} 1.0")
         .contains("jvm_memory_used_bytes")
         .contains("kafka_stream_thread_");
   }
