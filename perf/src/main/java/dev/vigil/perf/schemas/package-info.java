@@ -1,0 +1,2 @@
+/** Benchmarks of the schemas module's serdes. */
+package dev.vigil.perf.schemas;
