@@ -10,7 +10,6 @@ import dev.vigil.bridge.internal.BridgeMetrics.Protocol;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import io.grpc.Context;
 import io.grpc.Contexts;
-import io.grpc.ForwardingServerCall;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -21,6 +20,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -78,6 +78,7 @@ public final class GrpcReceiver implements AutoCloseable {
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(config.host(), config.grpcPort()), credentials)
             .maxInboundMessageSize(config.maxRequestBytes())
+            .addStreamTracerFactory(new RejectionCounter())
             .addService(
                 ServerInterceptors.intercept(
                     service(OtlpSignal.METRICS, MetricsServiceGrpc.getExportMethod()), new Guard()))
@@ -190,33 +191,38 @@ public final class GrpcReceiver implements AutoCloseable {
     }
   }
 
-  /** Authenticates calls and counts every refused one by reason. */
+  /** Authenticates calls: a missing or unknown bearer token is UNAUTHENTICATED. */
   private final class Guard implements ServerInterceptor {
     @Override
     public <Q, P> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, P> call, Metadata headers, ServerCallHandler<Q, P> next) {
-      ServerCall<Q, P> counted =
-          new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-              if (!status.isOk()) {
-                metrics.requestRejected(Protocol.GRPC, reasonOf(status));
-              }
-              super.close(status, trailers);
-            }
-          };
       if (!auth.enabled()) {
-        return next.startCall(counted, headers);
+        return next.startCall(call, headers);
       }
       String tenant = auth.tenantOf(headers.get(AUTHORIZATION)).orElse(null);
       if (tenant == null) {
-        counted.close(
-            Status.UNAUTHENTICATED.withDescription("missing or unknown bearer token"),
-            new Metadata());
+        call.close(Status.UNAUTHENTICATED.withDescription("missing or unknown bearer token"), new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      return Contexts.interceptCall(
-          Context.current().withValue(TENANT, tenant), counted, headers, next);
+      return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+    }
+  }
+
+  /**
+   * Counts every refused call by reason. A stream tracer sees the final status of every call,
+   * including those gRPC itself refuses before any handler runs (a message over the size limit).
+   */
+  private final class RejectionCounter extends ServerStreamTracer.Factory {
+    @Override
+    public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+      return new ServerStreamTracer() {
+        @Override
+        public void streamClosed(Status status) {
+          if (!status.isOk()) {
+            metrics.requestRejected(Protocol.GRPC, reasonOf(status));
+          }
+        }
+      };
     }
   }
 
