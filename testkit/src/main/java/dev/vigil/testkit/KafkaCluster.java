@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -82,6 +83,25 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /**
+   * Stops the broker (the KRaft controller keeps running), as a broker crash or restart would;
+   * {@link #startBroker()} brings it back on the same port with its data.
+   */
+  public void stopBroker() {
+    for (BrokerServer broker : cluster.brokers().values()) {
+      broker.shutdown();
+      broker.awaitShutdown();
+    }
+  }
+
+  /** Starts the broker stopped by {@link #stopBroker()} and waits until it serves. */
+  public void startBroker() throws Exception {
+    for (BrokerServer broker : cluster.brokers().values()) {
+      broker.startup();
+    }
+    cluster.waitForReadyBrokers();
   }
 
   /** host:port of the broker. */
