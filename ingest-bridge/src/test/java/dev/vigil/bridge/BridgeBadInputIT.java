@@ -62,9 +62,17 @@ class BridgeBadInputIT {
     fixture =
         new BridgeFixture(
             KAFKA.bootstrapServers(),
-            Map.of("bridge.max.request.bytes", Integer.toString(MAX_REQUEST), "bridge.max.record.bytes", Integer.toString(MAX_RECORD)));
-    KAFKA.createTopics(fixture.topics.otlpMetrics, fixture.topics.otlpSpans, fixture.topics.otlpLogs);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", fixture.bridge.grpcPort()).usePlaintext().build();
+            Map.of(
+                "bridge.max.request.bytes",
+                Integer.toString(MAX_REQUEST),
+                "bridge.max.record.bytes",
+                Integer.toString(MAX_RECORD)));
+    KAFKA.createTopics(
+        fixture.topics.otlpMetrics, fixture.topics.otlpSpans, fixture.topics.otlpLogs);
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", fixture.bridge.grpcPort())
+            .usePlaintext()
+            .build();
   }
 
   @AfterAll
@@ -79,40 +87,60 @@ class BridgeBadInputIT {
 
   @Test
   void rejectsMalformedProtobufWithStatusBody() throws Exception {
-    HttpResponse<byte[]> response = post("/v1/traces", "application/x-protobuf", null, new byte[] {0x0a, 0x7f, 0x01});
+    HttpResponse<byte[]> response =
+        post("/v1/traces", "application/x-protobuf", null, new byte[] {0x0a, 0x7f, 0x01});
 
     assertThat(response.statusCode()).isEqualTo(400);
     com.google.rpc.Status status = com.google.rpc.Status.parseFrom(response.body());
     assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
     assertThat(status.getMessage()).startsWith("malformed OTLP protobuf");
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"malformed\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"malformed\"}"))
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
   void rejectsMalformedJsonWithJsonStatusBody() throws Exception {
-    HttpResponse<byte[]> response = post("/v1/logs", "application/json; charset=utf-8", null, utf8("{\"resourceLogs\": [ {"));
+    HttpResponse<byte[]> response =
+        post("/v1/logs", "application/json; charset=utf-8", null, utf8("{\"resourceLogs\": [ {"));
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"code\":3").contains("malformed OTLP JSON");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .contains("\"code\":3")
+        .contains("malformed OTLP JSON");
   }
 
   @Test
   void rejectsWrongContentTypeMethodPathAndEncoding() throws Exception {
     assertThat(post("/v1/metrics", "text/plain", null, utf8("cpu=1")).statusCode()).isEqualTo(415);
-    assertThat(post("/v1/metrics", "application/x-protobuf", "br", new byte[0]).statusCode()).isEqualTo(415);
-    assertThat(post("/v1/nothing", "application/x-protobuf", null, new byte[0]).statusCode()).isEqualTo(404);
+    assertThat(post("/v1/metrics", "application/x-protobuf", "br", new byte[0]).statusCode())
+        .isEqualTo(415);
+    assertThat(post("/v1/nothing", "application/x-protobuf", null, new byte[0]).statusCode())
+        .isEqualTo(404);
     HttpResponse<byte[]> get =
-        HTTP.send(HttpRequest.newBuilder(uri("/v1/traces")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HTTP.send(
+            HttpRequest.newBuilder(uri("/v1/traces")).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.headers().firstValue("Allow")).contains("POST");
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"unsupported_media_type\"}")).isEqualTo(1);
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"unsupported_encoding\"}")).isEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"unsupported_media_type\"}"))
+        .isEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"unsupported_encoding\"}"))
+        .isEqualTo(1);
   }
 
   @Test
   void rejectsBodyOverTheLimitAndDecompressionBombs() throws Exception {
-    assertThat(post("/v1/traces", "application/x-protobuf", null, new byte[MAX_REQUEST + 1]).statusCode()).isEqualTo(413);
+    assertThat(
+            post("/v1/traces", "application/x-protobuf", null, new byte[MAX_REQUEST + 1])
+                .statusCode())
+        .isEqualTo(413);
 
     byte[] bomb = gzip(new byte[50 * 1024 * 1024]); // 50 MiB of zeros, about 50 KiB compressed
     assertThat(bomb.length).isLessThan(MAX_REQUEST);
@@ -121,44 +149,73 @@ class BridgeBadInputIT {
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(com.google.rpc.Status.parseFrom(response.body()).getMessage())
         .isEqualTo("decompressed body is over the limit of " + MAX_REQUEST + " bytes");
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"too_large\"}")).isEqualTo(2);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"too_large\"}"))
+        .isEqualTo(2);
   }
 
   @Test
   void acceptsGzipProtobufAndJsonBodies() throws Exception {
     ExportTraceServiceRequest request = request("gzip-client", span("op", 10));
-    HttpResponse<byte[]> gz = post("/v1/traces", "application/x-protobuf", "gzip", gzip(request.toByteArray()));
+    HttpResponse<byte[]> gz =
+        post("/v1/traces", "application/x-protobuf", "gzip", gzip(request.toByteArray()));
     assertThat(gz.statusCode()).isEqualTo(200);
     assertThat(ExportTraceServiceResponse.parseFrom(gz.body()).hasPartialSuccess()).isFalse();
 
-    HttpResponse<byte[]> json = post("/v1/traces", "application/json", null, utf8(OtlpJson.print(request("json-client", span("op", 10)))));
+    HttpResponse<byte[]> json =
+        post(
+            "/v1/traces",
+            "application/json",
+            null,
+            utf8(OtlpJson.print(request("json-client", span("op", 10)))));
     assertThat(json.statusCode()).isEqualTo(200);
     assertThat(new String(json.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
 
     List<ConsumerRecord<String, byte[]>> records =
         KAFKA.consumeUntil(
             fixture.topics.otlpSpans,
-            rs -> rs.stream().anyMatch(r -> r.key().equals("json-client")) && rs.stream().anyMatch(r -> r.key().equals("gzip-client")),
+            rs ->
+                rs.stream().anyMatch(r -> r.key().equals("json-client"))
+                    && rs.stream().anyMatch(r -> r.key().equals("gzip-client")),
             Duration.ofSeconds(30));
-    ConsumerRecord<String, byte[]> fromJson = records.stream().filter(r -> r.key().equals("json-client")).findFirst().orElseThrow();
-    Span span = ExportTraceServiceRequest.parseFrom(fromJson.value()).getResourceSpans(0).getScopeSpans(0).getSpans(0);
-    assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray())).isEqualTo("0102030405060708090a0b0c0d0e0f10");
+    ConsumerRecord<String, byte[]> fromJson =
+        records.stream().filter(r -> r.key().equals("json-client")).findFirst().orElseThrow();
+    Span span =
+        ExportTraceServiceRequest.parseFrom(fromJson.value())
+            .getResourceSpans(0)
+            .getScopeSpans(0)
+            .getSpans(0);
+    assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray()))
+        .isEqualTo("0102030405060708090a0b0c0d0e0f10");
   }
 
   @Test
   void reportsPartialSuccessForAnItemOverTheRecordLimit() throws Exception {
-    ExportTraceServiceRequest request = request("partial", span("small", 100), span("huge", MAX_RECORD + 100), span("small-2", 100));
+    ExportTraceServiceRequest request =
+        request(
+            "partial", span("small", 100), span("huge", MAX_RECORD + 100), span("small-2", 100));
 
-    HttpResponse<byte[]> response = post("/v1/traces", "application/x-protobuf", null, request.toByteArray());
+    HttpResponse<byte[]> response =
+        post("/v1/traces", "application/x-protobuf", null, request.toByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     ExportTraceServiceResponse body = ExportTraceServiceResponse.parseFrom(response.body());
     assertThat(body.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
-    assertThat(body.getPartialSuccess().getErrorMessage()).contains("over the record limit of " + MAX_RECORD);
-    assertThat(fixture.metric("vigil_bridge_items_rejected_total{reason=\"item_too_large\",signal=\"traces\"}")).isEqualTo(1);
+    assertThat(body.getPartialSuccess().getErrorMessage())
+        .contains("over the record limit of " + MAX_RECORD);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_items_rejected_total{reason=\"item_too_large\",signal=\"traces\"}"))
+        .isEqualTo(1);
     List<ConsumerRecord<String, byte[]>> records =
-        KAFKA.consumeUntil(fixture.topics.otlpSpans, rs -> rs.stream().anyMatch(r -> r.key().equals("partial")), Duration.ofSeconds(30));
-    assertThat(BridgeIT.spansOf(records, "partial")).extracting(Span::getName).containsExactly("small", "small-2");
+        KAFKA.consumeUntil(
+            fixture.topics.otlpSpans,
+            rs -> rs.stream().anyMatch(r -> r.key().equals("partial")),
+            Duration.ofSeconds(30));
+    assertThat(BridgeIT.spansOf(records, "partial"))
+        .extracting(Span::getName)
+        .containsExactly("small", "small-2");
   }
 
   @Test
@@ -171,18 +228,35 @@ class BridgeBadInputIT {
             .setResponseMarshaller(new Bytes())
             .build();
 
-    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x7f}))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("malformed OTLP protobuf");
-        });
-    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT, new byte[MAX_REQUEST + 1]))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel, raw, CallOptions.DEFAULT, new byte[] {0x0a, 0x7f}))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("malformed OTLP protobuf");
+            });
+    assertThatThrownBy(
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel, raw, CallOptions.DEFAULT, new byte[MAX_REQUEST + 1]))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
 
-    ExportTraceServiceResponse ok = TraceServiceGrpc.newBlockingStub(channel).export(request("after-bad-grpc", span("op", 10)));
+    ExportTraceServiceResponse ok =
+        TraceServiceGrpc.newBlockingStub(channel).export(request("after-bad-grpc", span("op", 10)));
     assertThat(ok.hasPartialSuccess()).isFalse();
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"malformed\"}")).isEqualTo(1);
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"too_large\"}")).isEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"malformed\"}"))
+        .isEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"too_large\"}"))
+        .isEqualTo(1);
   }
 
   private static ExportTraceServiceRequest request(String service, Span... spans) {
@@ -191,24 +265,34 @@ class BridgeBadInputIT {
             ResourceSpans.newBuilder()
                 .setResource(
                     Resource.newBuilder()
-                        .addAttributes(KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue(service))))
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue(service))))
                 .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans))))
         .build();
   }
 
   private static Span span(String name, int payloadBytes) {
     return Span.newBuilder()
-        .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f10")))
+        .setTraceId(
+            ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f10")))
         .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708")))
         .setName(name)
         .setKind(Span.SpanKind.SPAN_KIND_SERVER)
-        .addAttributes(KeyValue.newBuilder().setKey("payload").setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
+        .addAttributes(
+            KeyValue.newBuilder()
+                .setKey("payload")
+                .setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
         .build();
   }
 
-  private static HttpResponse<byte[]> post(String path, String contentType, String encoding, byte[] body) throws Exception {
+  private static HttpResponse<byte[]> post(
+      String path, String contentType, String encoding, byte[] body) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (encoding != null) {
       request.header("Content-Encoding", encoding);
     }

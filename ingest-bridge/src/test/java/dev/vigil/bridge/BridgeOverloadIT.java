@@ -55,8 +55,13 @@ class BridgeOverloadIT {
     fixture =
         new BridgeFixture(
             KAFKA.bootstrapServers(),
-            Map.of("bridge.produce.timeout.ms", "3000", "bridge.max.inflight.bytes", Long.toString(INFLIGHT_LIMIT)));
-    KAFKA.createTopics(fixture.topics.otlpMetrics, fixture.topics.otlpSpans, fixture.topics.otlpLogs);
+            Map.of(
+                "bridge.produce.timeout.ms",
+                "3000",
+                "bridge.max.inflight.bytes",
+                Long.toString(INFLIGHT_LIMIT)));
+    KAFKA.createTopics(
+        fixture.topics.otlpMetrics, fixture.topics.otlpSpans, fixture.topics.otlpLogs);
   }
 
   @AfterAll
@@ -78,7 +83,8 @@ class BridgeOverloadIT {
     try {
       // Two requests of 600 KB against a 1 MiB bound: one waits for Kafka, the other is refused.
       CompletableFuture<HttpResponse<byte[]>> first = postAsync(request("down-1", 600_000));
-      await("first request holds the in-flight bytes").atMost(Duration.ofSeconds(10))
+      await("first request holds the in-flight bytes")
+          .atMost(Duration.ofSeconds(10))
           .until(() -> fixture.metric("vigil_bridge_inflight_bytes") > 500_000);
       HttpResponse<byte[]> second = post(request("down-2", 600_000));
       assertThat(second.statusCode()).isEqualTo(429);
@@ -87,16 +93,27 @@ class BridgeOverloadIT {
       HttpResponse<byte[]> unavailable = first.get(20, TimeUnit.SECONDS);
       assertThat(unavailable.statusCode()).isEqualTo(503);
       assertThat(unavailable.headers().firstValue("Retry-After")).contains("2");
-      assertThat(com.google.rpc.Status.parseFrom(unavailable.body()).getMessage()).contains("Kafka did not acknowledge");
+      assertThat(com.google.rpc.Status.parseFrom(unavailable.body()).getMessage())
+          .contains("Kafka did not acknowledge");
       assertThat(fixture.metric("vigil_bridge_inflight_bytes")).isZero();
 
-      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", fixture.bridge.grpcPort()).usePlaintext().build();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", fixture.bridge.grpcPort())
+              .usePlaintext()
+              .build();
       try {
-        assertThatThrownBy(() -> TraceServiceGrpc.newBlockingStub(channel).export(request("down-grpc", 100)))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(StatusProto.fromThrowable(e).getDetails(0).is(com.google.rpc.RetryInfo.class)).isTrue();
-            });
+        assertThatThrownBy(
+                () -> TraceServiceGrpc.newBlockingStub(channel).export(request("down-grpc", 100)))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                  assertThat(
+                          StatusProto.fromThrowable(e)
+                              .getDetails(0)
+                              .is(com.google.rpc.RetryInfo.class))
+                      .isTrue();
+                });
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -105,14 +122,17 @@ class BridgeOverloadIT {
     }
 
     List<String> after = new ArrayList<>();
-    await("bridge writes again once Kafka is back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          String name = "after-" + after.size();
-          if (post(request(name, 100)).statusCode() == 200) {
-            after.add(name);
-          }
-          return after.size() >= 5;
-        });
+    await("bridge writes again once Kafka is back")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              String name = "after-" + after.size();
+              if (post(request(name, 100)).statusCode() == 200) {
+                after.add(name);
+              }
+              return after.size() >= 5;
+            });
     acknowledged.addAll(after);
 
     Set<String> inKafka = new HashSet<>();
@@ -125,25 +145,39 @@ class BridgeOverloadIT {
         },
         Duration.ofSeconds(60));
     assertThat(inKafka).containsAll(acknowledged);
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"throttled\"}")).isGreaterThanOrEqualTo(1);
-    assertThat(fixture.metric("vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"kafka_unavailable\"}")).isEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"throttled\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(
+            fixture.metric(
+                "vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"kafka_unavailable\"}"))
+        .isEqualTo(1);
   }
 
-  /** One span of a service named like the request, so each record's key says which request wrote it. */
+  /**
+   * One span of a service named like the request, so each record's key says which request wrote it.
+   */
   private static ExportTraceServiceRequest request(String service, int payloadBytes) {
     Span span =
         Span.newBuilder()
             .setTraceId(ByteString.copyFrom(new byte[16]))
             .setSpanId(ByteString.copyFrom(new byte[8]))
             .setName("op")
-            .addAttributes(KeyValue.newBuilder().setKey("payload").setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
+            .addAttributes(
+                KeyValue.newBuilder()
+                    .setKey("payload")
+                    .setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
             .build();
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(
             ResourceSpans.newBuilder()
                 .setResource(
                     Resource.newBuilder()
-                        .addAttributes(KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue(service))))
+                        .addAttributes(
+                            KeyValue.newBuilder()
+                                .setKey("service.name")
+                                .setValue(AnyValue.newBuilder().setStringValue(service))))
                 .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
         .build();
   }
@@ -152,7 +186,8 @@ class BridgeOverloadIT {
     return postAsync(request).get(30, TimeUnit.SECONDS);
   }
 
-  private static CompletableFuture<HttpResponse<byte[]>> postAsync(ExportTraceServiceRequest request) {
+  private static CompletableFuture<HttpResponse<byte[]>> postAsync(
+      ExportTraceServiceRequest request) {
     return HTTP.sendAsync(
         HttpRequest.newBuilder(URI.create(fixture.httpEndpoint("http") + "/v1/traces"))
             .header("Content-Type", "application/x-protobuf")

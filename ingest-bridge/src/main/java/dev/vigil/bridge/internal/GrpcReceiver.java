@@ -201,10 +201,13 @@ public final class GrpcReceiver implements AutoCloseable {
       }
       String tenant = auth.tenantOf(headers.get(AUTHORIZATION)).orElse(null);
       if (tenant == null) {
-        call.close(Status.UNAUTHENTICATED.withDescription("missing or unknown bearer token"), new Metadata());
+        call.close(
+            Status.UNAUTHENTICATED.withDescription("missing or unknown bearer token"),
+            new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+      return Contexts.interceptCall(
+          Context.current().withValue(TENANT, tenant), call, headers, next);
     }
   }
 
