@@ -111,7 +111,7 @@ final class UpCommand implements Callable<Integer> {
     TopicCatalog topics = ConfigOptions.topics(config);
     List<AppDefinition> apps = VigilApps.all();
     List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
-    apps.forEach(app -> specs.add(topics.dlq(app.name())));
+    apps.forEach(app -> specs.addAll(app.ownTopics(topics)));
     ProvisionReport report;
     try (Admin admin = Admin.create(config.kafkaClientConfig())) {
       TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30));
