@@ -1,0 +1,160 @@
+package dev.vigil.anomaly.internal;
+
+import dev.vigil.anomaly.AnomalySettings;
+import dev.vigil.schemas.AnomalyEvent;
+import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.Direction;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.SignalType;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One health score per service and window, from the scores of its golden signals, so the RCA stage
+ * gets one episode per service instead of one per series.
+ *
+ * <p>For each of latency, errors, traffic, saturation and log errors it takes the highest
+ * direction-aware score among the service's series of that type in the window; the health score is
+ * their noisy-OR, {@code 1 - Π(1 - max)}: one clearly anomalous signal type is enough, two that
+ * agree raise it. A window is complete when the service's first window of a later time arrives
+ * (series of one service share a partition, and windows close in time order). The health score runs
+ * through the same episode rules as a series; its events have the series {@code SeriesKey{service,
+ * "service.health", []}}, the number of anomalous series as observed value and 0 as expected.
+ */
+public final class HealthProcessor implements Processor<String, Object, String, Object> {
+  /** Per-service health state. */
+  public static final String STORE = "anomaly-health-state";
+
+  /** Signal name of health events: {@value}. */
+  public static final String HEALTH_SIGNAL = "service.health";
+
+  /** Detector name of health events: {@value}. */
+  public static final String DETECTOR = "service-health/1";
+
+  private static final List<SignalType> GOLDEN =
+      List.of(
+          SignalType.LATENCY,
+          SignalType.ERRORS,
+          SignalType.TRAFFIC,
+          SignalType.SATURATION,
+          SignalType.LOG_ERRORS);
+  private static final int BYTES = 8 + 8 + 4 + 8 * 5 + Episode.BYTES;
+
+  private final AnomalySettings settings;
+  private final AnomalyMetrics metrics;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, byte[]> store;
+
+  /** A processor with the given settings. */
+  public HealthProcessor(AnomalySettings settings, AnomalyMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    Scored scored = (Scored) record.value();
+    int slot = GOLDEN.indexOf(scored.type());
+    if (slot < 0) {
+      return;
+    }
+    String service = record.key();
+    byte[] bytes = store.get(service);
+    State s = bytes == null ? new State() : State.read(bytes);
+    if (scored.windowEnd() < s.windowEnd) {
+      return; // a straggler of a window already judged
+    }
+    if (scored.windowEnd() > s.windowEnd) {
+      if (s.windowEnd > 0) {
+        judge(service, s, record.timestamp());
+      }
+      s.windowStart = scored.windowStart();
+      s.windowEnd = scored.windowEnd();
+      s.anomalous = 0;
+      java.util.Arrays.fill(s.max, 0);
+    }
+    s.max[slot] = Math.max(s.max[slot], scored.score());
+    if (scored.score() >= settings.threshold()) {
+      s.anomalous++;
+    }
+    store.put(service, s.write());
+  }
+
+  private void judge(String service, State s, long timestamp) {
+    double healthy = 1;
+    for (double m : s.max) {
+      healthy *= 1 - m;
+    }
+    double score = 1 - healthy;
+    Episode.Transition t = s.episode.observe(settings, score, s.windowStart);
+    if (t == Episode.Transition.NONE) {
+      return;
+    }
+    metrics.event("service", t);
+    AnomalyEvent event =
+        AnomalyEvent.newBuilder()
+            .setId(
+                SeriesProcessor.episodeId(
+                    new SeriesKey(service, HEALTH_SIGNAL, List.of()), s.episode.startedAt))
+            .setService(service)
+            .setSeries(new SeriesKey(service, HEALTH_SIGNAL, List.of()))
+            .setPhase(AnomalyPhase.valueOf(t.name()))
+            .setAt(Instant.ofEpochMilli(s.windowEnd))
+            .setStartedAt(Instant.ofEpochMilli(s.episode.startedAt))
+            .setObserved(s.anomalous)
+            .setExpected(0)
+            .setLower(0)
+            .setUpper(0)
+            .setScore(score)
+            .setSeverity(AnomalySettings.severity(s.episode.peak))
+            .setDirection(Direction.UP)
+            .setDetector(DETECTOR)
+            .setSignalType(SignalType.OTHER)
+            .build();
+    context.forward(
+        new Record<String, Object>(service, event, timestamp), SeriesProcessor.EVENTS_CHILD);
+  }
+
+  /** What health knows about one service. */
+  private static final class State {
+    long windowStart;
+    long windowEnd;
+    int anomalous;
+    final double[] max = new double[5];
+    Episode episode = new Episode();
+
+    byte[] write() {
+      ByteBuffer buf = ByteBuffer.allocate(BYTES);
+      buf.putLong(windowStart).putLong(windowEnd).putInt(anomalous);
+      for (double m : max) {
+        buf.putDouble(m);
+      }
+      episode.write(buf);
+      return buf.array();
+    }
+
+    static State read(byte[] bytes) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      State s = new State();
+      s.windowStart = buf.getLong();
+      s.windowEnd = buf.getLong();
+      s.anomalous = buf.getInt();
+      for (int i = 0; i < s.max.length; i++) {
+        s.max[i] = buf.getDouble();
+      }
+      s.episode = Episode.read(buf);
+      return s;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.vigil.anomaly.internal;
+
+import dev.vigil.anomaly.AnomalySettings;
+import dev.vigil.anomaly.detector.Assessment;
+import dev.vigil.anomaly.detector.SeasonalDetector;
+import dev.vigil.anomaly.detector.SeasonalState;
+import dev.vigil.schemas.AnomalyEvent;
+import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.Attribute;
+import dev.vigil.schemas.Direction;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.SignalType;
+import dev.vigil.schemas.SignalWindow;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores each window of each series with its own detector state, keeps the series' episode, and
+ * emits START, UPDATE and END events with their explanation. Every scored window also goes to the
+ * service-health processor (child {@link #HEALTH_CHILD}).
+ */
+public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow, String, Object> {
+  /** The per-series state store: detector state and episode, keyed by series. */
+  public static final String STORE = "anomaly-series-state";
+
+  /** Name of the child receiving anomaly events. */
+  public static final String EVENTS_CHILD = "anomalies-sink";
+
+  /** Name of the child receiving every scored window. */
+  public static final String HEALTH_CHILD = "anomaly-service-health";
+
+  private static final long DEFAULT_STEP = 60_000L;
+
+  private final AnomalySettings settings;
+  private final SeasonalDetector detector;
+  private final AnomalyMetrics metrics;
+  private final boolean health;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<SeriesKey, byte[]> store;
+
+  /** A processor with the given settings, counting into {@code metrics}. */
+  public SeriesProcessor(AnomalySettings settings, AnomalyMetrics metrics) {
+    this.settings = settings;
+    this.detector = new SeasonalDetector(settings.detector());
+    this.metrics = metrics;
+    this.health = settings.serviceHealth();
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<SeriesKey, SignalWindow> record) {
+    SeriesKey key = record.key();
+    SignalWindow w = record.value();
+    SignalProfile profile = SignalProfile.of(w.getType());
+    Double raw = profile.value(w);
+    if (raw == null) {
+      metrics.window(AnomalyMetrics.Outcome.NO_VALUE);
+      return;
+    }
+    long start = w.getWindowStart().toEpochMilli();
+    long end = w.getWindowEnd().toEpochMilli();
+    byte[] bytes = store.get(key);
+    SeasonalState state;
+    Episode episode;
+    if (bytes == null) {
+      long step = end > start ? end - start : DEFAULT_STEP;
+      state = detector.newState(step, profile.minScale);
+      episode = new Episode();
+    } else {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      episode = Episode.read(buf);
+      byte[] rest = new byte[buf.remaining()];
+      buf.get(rest);
+      state = detector.deserialize(rest);
+    }
+    Assessment a = detector.assess(state, start, profile.transform.forward(raw), profile.sense);
+    if (a == null) {
+      metrics.window(AnomalyMetrics.Outcome.LATE);
+      return;
+    }
+    metrics.window(a.warm() ? AnomalyMetrics.Outcome.SCORED : AnomalyMetrics.Outcome.WARMUP);
+    if (a.relearned()) {
+      metrics.relearned();
+    }
+    Episode.Transition transition = episode.observe(settings, a.score(), start);
+    byte[] detectorBytes = detector.serialize(state);
+    ByteBuffer out = ByteBuffer.allocate(Episode.BYTES + detectorBytes.length);
+    episode.write(out);
+    out.put(detectorBytes);
+    store.put(key, out.array());
+
+    String service = key.getService();
+    if (transition != Episode.Transition.NONE) {
+      AnomalyEvent event = event(key, w, raw, a, profile, episode, transition, end);
+      metrics.event("series", transition);
+      context.forward(new Record<String, Object>(service, event, record.timestamp()), EVENTS_CHILD);
+    }
+    if (health) {
+      context.forward(
+          new Record<String, Object>(
+              service, new Scored(w.getType(), a.score(), start, end), record.timestamp()),
+          HEALTH_CHILD);
+    }
+  }
+
+  private AnomalyEvent event(
+      SeriesKey key,
+      SignalWindow w,
+      double raw,
+      Assessment a,
+      SignalProfile profile,
+      Episode episode,
+      Episode.Transition transition,
+      long end) {
+    Transform t = profile.transform;
+    return AnomalyEvent.newBuilder()
+        .setId(episodeId(key, episode.startedAt))
+        .setService(key.getService())
+        .setSeries(key)
+        .setPhase(AnomalyPhase.valueOf(transition.name()))
+        .setAt(Instant.ofEpochMilli(end))
+        .setStartedAt(Instant.ofEpochMilli(episode.startedAt))
+        .setObserved(raw)
+        .setExpected(t.inverse(a.expected()))
+        .setLower(t.inverse(a.lower()))
+        .setUpper(t.inverse(a.upper()))
+        .setScore(a.score())
+        .setSeverity(AnomalySettings.severity(episode.peak))
+        .setDirection(a.statistic() >= 0 ? Direction.UP : Direction.DOWN)
+        .setDetector(detector.id())
+        .setSignalType(w.getType() == null ? SignalType.OTHER : w.getType())
+        .build();
+  }
+
+  /** Deterministic episode id: the same for START, UPDATEs and END, and across replays. */
+  static String episodeId(SeriesKey key, long startedAt) {
+    StringBuilder id = new StringBuilder(key.getService()).append('\0').append(key.getSignal());
+    for (Attribute d : key.getDims()) {
+      id.append('\0').append(d.getKey()).append('=').append(d.getValue());
+    }
+    id.append('\0').append(startedAt);
+    return UUID.nameUUIDFromBytes(id.toString().getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}

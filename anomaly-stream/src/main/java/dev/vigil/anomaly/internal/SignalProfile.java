@@ -1,0 +1,76 @@
+package dev.vigil.anomaly.internal;
+
+import dev.vigil.anomaly.detector.Sense;
+import dev.vigil.schemas.SignalType;
+import dev.vigil.schemas.SignalWindow;
+
+/**
+ * How a window of each signal type is scored: which value, in which transform, which direction is
+ * bad, and the smallest spread assumed (in transformed units).
+ *
+ * <table>
+ *   <caption>Scored value per signal type</caption>
+ *   <tr><th>type</th><th>value</th><th>transform</th><th>bad</th><th>min spread</th></tr>
+ *   <tr><td>LATENCY</td><td>p95 (else p99, p90, p50, mean)</td><td>log</td><td>up</td><td>2%</td></tr>
+ *   <tr><td>ERRORS</td><td>errors / count</td><td>none</td><td>up</td><td>0.5 points</td></tr>
+ *   <tr><td>LOG_ERRORS</td><td>count</td><td>Anscombe</td><td>up</td><td>0.5</td></tr>
+ *   <tr><td>SATURATION</td><td>last (else mean, max)</td><td>none</td><td>up</td><td>0</td></tr>
+ *   <tr><td>TRAFFIC</td><td>rate (else count)</td><td>log</td><td>down</td><td>2%</td></tr>
+ *   <tr><td>BUSINESS</td><td>rate (else sum)</td><td>log</td><td>down</td><td>2%</td></tr>
+ *   <tr><td>GAUGE</td><td>last (else mean)</td><td>none</td><td>both</td><td>0</td></tr>
+ *   <tr><td>COUNTER</td><td>rate (else sum)</td><td>none</td><td>both</td><td>0</td></tr>
+ *   <tr><td>OTHER</td><td>last (else p95, rate, mean)</td><td>none</td><td>both</td><td>0</td></tr>
+ * </table>
+ */
+enum SignalProfile {
+  LATENCY(Sense.UP, Transform.LOG, 0.02),
+  ERRORS(Sense.UP, Transform.IDENTITY, 0.005),
+  LOG_ERRORS(Sense.UP, Transform.ANSCOMBE, 0.5),
+  SATURATION(Sense.UP, Transform.IDENTITY, 0),
+  TRAFFIC(Sense.DOWN, Transform.LOG, 0.02),
+  BUSINESS(Sense.DOWN, Transform.LOG, 0.02),
+  GAUGE(Sense.BOTH, Transform.IDENTITY, 0),
+  COUNTER(Sense.BOTH, Transform.IDENTITY, 0),
+  OTHER(Sense.BOTH, Transform.IDENTITY, 0);
+
+  final Sense sense;
+  final Transform transform;
+  final double minScale;
+
+  SignalProfile(Sense sense, Transform transform, double minScale) {
+    this.sense = sense;
+    this.transform = transform;
+    this.minScale = minScale;
+  }
+
+  static SignalProfile of(SignalType type) {
+    return type == null ? OTHER : valueOf(type.name());
+  }
+
+  /** The value scored for a window, untransformed; {@code null} if the window has none. */
+  Double value(SignalWindow w) {
+    return switch (this) {
+      case LATENCY -> first(w.getP95(), w.getP99(), w.getP90(), w.getP50(), mean(w));
+      case ERRORS -> w.getCount() > 0 ? (double) w.getErrors() / w.getCount() : null;
+      case LOG_ERRORS -> (double) w.getCount();
+      case SATURATION -> first(w.getLast(), mean(w), w.getMax());
+      case TRAFFIC -> first(w.getRate(), (double) w.getCount());
+      case BUSINESS, COUNTER -> first(w.getRate(), w.getSum());
+      case GAUGE -> first(w.getLast(), mean(w));
+      case OTHER -> first(w.getLast(), w.getP95(), w.getRate(), mean(w));
+    };
+  }
+
+  private static Double mean(SignalWindow w) {
+    return w.getCount() > 0 ? w.getSum() / w.getCount() : null;
+  }
+
+  private static Double first(Double... candidates) {
+    for (Double c : candidates) {
+      if (c != null && Double.isFinite(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+}
