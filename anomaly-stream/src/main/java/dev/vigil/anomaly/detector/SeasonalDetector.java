@@ -138,14 +138,18 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     double scale = scale(s, useSeasonal ? s.spreadSeasonal : s.spreadPlain, expected);
     double z = residual / scale;
 
-    s.smoothed += SMOOTH_ALPHA * (clamp(z, SMOOTH_CLIP) - s.smoothed);
+    boolean anomalous =
+        s.points >= Math.min(FREEZE_MIN_POINTS, settings.warmupPoints()) && Math.abs(z) > band;
+    // The smoothed statistic is for small shifts; points beyond the band speak for themselves and
+    // would keep it high long after an episode ends.
+    if (!anomalous) {
+      s.smoothed += SMOOTH_ALPHA * (clamp(z, SMOOTH_CLIP) - s.smoothed);
+    }
     double smoothedZ = s.smoothed / Math.sqrt(s.smoothedVariance);
     double statistic = Math.abs(z) >= Math.abs(smoothedZ) ? z : smoothedZ;
     boolean warm = s.points >= settings.warmupPoints();
 
     boolean relearned = false;
-    boolean anomalous =
-        s.points >= Math.min(FREEZE_MIN_POINTS, settings.warmupPoints()) && Math.abs(z) > band;
     if (anomalous) {
       relearned = holdOrRelearn(s, levelPred, residual, z);
     } else {

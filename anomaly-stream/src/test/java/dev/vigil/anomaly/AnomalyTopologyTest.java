@@ -1,0 +1,239 @@
+package dev.vigil.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.anomaly.detector.SeasonalDetector;
+import dev.vigil.anomaly.internal.AnomalyMetrics;
+import dev.vigil.anomaly.internal.HealthProcessor;
+import dev.vigil.anomaly.internal.SeriesProcessor;
+import dev.vigil.schemas.AnomalyEvent;
+import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.Attribute;
+import dev.vigil.schemas.Direction;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.SignalType;
+import dev.vigil.schemas.SignalWindow;
+import dev.vigil.schemas.serde.VigilSerdes;
+import dev.vigil.schemas.topics.TopicCatalog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology on TopologyTestDriver, with explicit event times (1-minute windows). */
+class AnomalyTopologyTest {
+  static final Instant T0 = Instant.parse("2026-11-23T00:00:00Z");
+  static final SeriesKey LATENCY =
+      new SeriesKey("checkout", "span.duration", List.of(new Attribute("span.name", "POST /pay")));
+  static final SeriesKey ERRORS = new SeriesKey("checkout", "span.errors", List.of());
+  static final SeriesKey CALLS = new SeriesKey("checkout", "span.calls", List.of());
+
+  private final TopicCatalog topics = TopicCatalog.defaults();
+  private SimpleMeterRegistry registry;
+
+  @BeforeEach
+  void setUp() {
+    registry = new SimpleMeterRegistry();
+  }
+
+  static Properties props() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-anomaly-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    return props;
+  }
+
+  private TopologyTestDriver driver(AnomalySettings settings) {
+    return new TopologyTestDriver(
+        AnomalyTopology.build(settings, topics, new AnomalyMetrics(registry)), props());
+  }
+
+  @Test
+  void shouldExplainLatencyEpisodeFromStartToEnd() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      TestOutputTopic<String, AnomalyEvent> out = output(driver);
+      Random noise = new Random(1);
+      // 300 normal minutes: p95 around 120 ms (±5%), then 8 minutes at 400 ms, then normal again.
+      for (int m = 0; m < 320; m++) {
+        double p95 = (m >= 300 && m < 308 ? 400 : 120) * (1 + 0.05 * noise.nextGaussian());
+        pipe(in, LATENCY, latency(m, p95));
+      }
+      List<AnomalyEvent> events = out.readValuesToList();
+      List<AnomalyEvent> series =
+          events.stream().filter(e -> e.getSeries().equals(LATENCY)).toList();
+      assertThat(series).extracting(AnomalyEvent::getPhase).first().isEqualTo(AnomalyPhase.START);
+      assertThat(series).extracting(AnomalyEvent::getPhase).last().isEqualTo(AnomalyPhase.END);
+      AnomalyEvent start = series.get(0);
+      assertThat(start.getService()).isEqualTo("checkout");
+      assertThat(start.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(300)));
+      assertThat(start.getAt())
+          .as("starts after the minimum duration of 3 windows, or at once when critical")
+          .isBetween(T0.plus(Duration.ofMinutes(301)), T0.plus(Duration.ofMinutes(303)));
+      assertThat(start.getObserved()).isBetween(300.0, 500.0);
+      assertThat(start.getExpected()).isBetween(110.0, 130.0);
+      assertThat(start.getLower()).isLessThan(start.getExpected());
+      assertThat(start.getUpper()).isBetween(start.getExpected(), 300.0);
+      assertThat(start.getScore()).isGreaterThanOrEqualTo(0.99);
+      assertThat(start.getSeverity()).isEqualTo(Severity.CRITICAL);
+      assertThat(start.getDirection()).isEqualTo(Direction.UP);
+      assertThat(start.getDetector()).isEqualTo(SeasonalDetector.ID);
+      assertThat(start.getSignalType()).isEqualTo(SignalType.LATENCY);
+      assertThat(series).extracting(AnomalyEvent::getId).containsOnly(start.getId());
+      AnomalyEvent end = series.get(series.size() - 1);
+      assertThat(end.getAt())
+          .isBetween(T0.plus(Duration.ofMinutes(312)), T0.plus(Duration.ofMinutes(314)));
+      assertThat(series.subList(0, series.size() - 1))
+          .extracting(AnomalyEvent::getPhase)
+          .containsOnly(AnomalyPhase.START, AnomalyPhase.UPDATE)
+          .filteredOn(p -> p == AnomalyPhase.START)
+          .hasSize(1);
+      assertThat(events)
+          .as("before the anomaly, nothing")
+          .allSatisfy(e -> assertThat(e.getAt()).isAfter(T0.plus(Duration.ofMinutes(300))));
+
+      KeyValueStore<SeriesKey, byte[]> store = driver.getKeyValueStore(SeriesProcessor.STORE);
+      assertThat(store.get(LATENCY)).isNotNull().hasSizeLessThan(4096);
+    }
+  }
+
+  @Test
+  void shouldIgnoreLatencyDropButFlagTrafficDrop() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      TestOutputTopic<String, AnomalyEvent> out = output(driver);
+      Random noise = new Random(2);
+      for (int m = 0; m < 320; m++) {
+        double factor = m >= 300 ? 0.2 : 1;
+        pipe(in, LATENCY, latency(m, 120 * factor * (1 + 0.05 * noise.nextGaussian())));
+        pipe(in, CALLS, traffic(m, 50 * factor * (1 + 0.05 * noise.nextGaussian())));
+      }
+      List<AnomalyEvent> events = out.readValuesToList();
+      assertThat(events).noneMatch(e -> e.getSeries().equals(LATENCY));
+      assertThat(events)
+          .filteredOn(e -> e.getSeries().equals(CALLS))
+          .first()
+          .satisfies(
+              e -> {
+                assertThat(e.getPhase()).isEqualTo(AnomalyPhase.START);
+                assertThat(e.getDirection()).isEqualTo(Direction.DOWN);
+                assertThat(e.getObserved()).isLessThan(e.getLower());
+                assertThat(e.getSignalType()).isEqualTo(SignalType.TRAFFIC);
+              });
+    }
+  }
+
+  @Test
+  void shouldRaiseServiceHealthWhenGoldenSignalsDegrade() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      TestOutputTopic<String, AnomalyEvent> out = output(driver);
+      Random noise = new Random(3);
+      for (int m = 0; m < 320; m++) {
+        boolean bad = m >= 300 && m < 310;
+        pipe(in, LATENCY, latency(m, (bad ? 600 : 120) * (1 + 0.05 * noise.nextGaussian())));
+        pipe(in, ERRORS, errors(m, 1000, bad ? 200 : noise.nextInt(3)));
+      }
+      List<AnomalyEvent> health =
+          out.readValuesToList().stream()
+              .filter(e -> e.getSeries().getSignal().equals(HealthProcessor.HEALTH_SIGNAL))
+              .toList();
+      assertThat(health).isNotEmpty();
+      AnomalyEvent start = health.get(0);
+      assertThat(start.getPhase()).isEqualTo(AnomalyPhase.START);
+      assertThat(start.getSeries())
+          .isEqualTo(new SeriesKey("checkout", "service.health", List.of()));
+      assertThat(start.getDetector()).isEqualTo(HealthProcessor.DETECTOR);
+      assertThat(start.getObserved()).as("anomalous series in the window").isEqualTo(2);
+      assertThat(start.getScore()).isGreaterThan(0.9999);
+      assertThat(start.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(300)));
+      assertThat(health).extracting(AnomalyEvent::getPhase).last().isEqualTo(AnomalyPhase.END);
+    }
+  }
+
+  @Test
+  void shouldCountLateAndValuelessWindowsWithoutScoringThem() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      pipe(in, LATENCY, latency(10, 100));
+      pipe(in, LATENCY, latency(9, 5000)); // late: ignored
+      pipe(in, ERRORS, errors(10, 0, 0)); // no calls: no error ratio
+      assertThat(count("late")).isEqualTo(1);
+      assertThat(count("no_value")).isEqualTo(1);
+      assertThat(count("warmup")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldNameEveryStore() {
+    assertThat(
+            AnomalyTopology.build(AnomalySettings.defaults(), topics, new AnomalyMetrics(registry))
+                .describe()
+                .toString())
+        .contains(SeriesProcessor.STORE, HealthProcessor.STORE, AnomalyTopology.SERIES);
+  }
+
+  private double count(String outcome) {
+    return registry.get("vigil.anomaly.windows").tag("outcome", outcome).counter().count();
+  }
+
+  private TestInputTopic<SeriesKey, SignalWindow> input(TopologyTestDriver driver) {
+    return driver.createInputTopic(
+        topics.signals.name(),
+        VigilSerdes.SERIES_KEY.serializer(),
+        VigilSerdes.SIGNAL_WINDOW.serializer());
+  }
+
+  private TestOutputTopic<String, AnomalyEvent> output(TopologyTestDriver driver) {
+    return driver.createOutputTopic(
+        topics.anomalies.name(),
+        Serdes.String().deserializer(),
+        VigilSerdes.ANOMALY_EVENT.deserializer());
+  }
+
+  static void pipe(TestInputTopic<SeriesKey, SignalWindow> in, SeriesKey key, SignalWindow w) {
+    in.pipeInput(key, w, w.getWindowEnd());
+  }
+
+  static SignalWindow latency(int minute, double p95) {
+    return window(minute, SignalType.LATENCY, b -> b.setCount(100).setSum(p95 * 50).setP95(p95));
+  }
+
+  static SignalWindow traffic(int minute, double rate) {
+    return window(
+        minute,
+        SignalType.TRAFFIC,
+        b -> b.setCount(Math.round(rate * 60)).setSum(rate * 60).setRate(rate));
+  }
+
+  static SignalWindow errors(int minute, long calls, long errors) {
+    return window(
+        minute, SignalType.ERRORS, b -> b.setCount(calls).setSum(errors).setErrors(errors));
+  }
+
+  private static SignalWindow window(
+      int minute, SignalType type, java.util.function.UnaryOperator<SignalWindow.Builder> values) {
+    Instant start = T0.plus(Duration.ofMinutes(minute));
+    return values
+        .apply(
+            SignalWindow.newBuilder()
+                .setWindowStart(start)
+                .setWindowEnd(start.plus(Duration.ofMinutes(1)))
+                .setType(type)
+                .setCount(0)
+                .setSum(0))
+        .build();
+  }
+}
