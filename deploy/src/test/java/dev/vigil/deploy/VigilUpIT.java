@@ -144,7 +144,7 @@ class VigilUpIT {
     try (VigilProcess again = VigilProcess.start(up)) {
       awaitUp(again);
       assertThat(line(again.stdout(), "Data")).isEqualTo(clusterId);
-      assertThat(again.stdout()).contains("11 ready, 0 created now");
+      assertThat(again.stdout()).contains("12 ready, 0 created now");
       String logs =
           run(
               kcat.toString(),

@@ -1,5 +1,6 @@
 package dev.vigil.deploy.cli;
 
+import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
@@ -14,7 +15,7 @@ final class VigilApps {
   private VigilApps() {}
 
   static List<AppDefinition> all() {
-    return List.of(new BridgeApp.Definition());
+    return List.of(new BridgeApp.Definition(), new AnomalyApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       TailCommand.class,
       ConfigCommand.class,
+      ReplayCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
