@@ -85,6 +85,8 @@ class AnomalyAppIT {
     settings.put("state.dir", stateDir.toString());
     settings.put("topic.partitions", "2");
     settings.put(AnomalyConfig.WARMUP_CONFIG, "30");
+    // The first instance does not leave the group on close: let the broker notice it soon.
+    settings.put("kafka.session.timeout.ms", "6000");
     ConfigDef definition = CoreConfig.definition();
     AnomalyConfig.define(definition);
     CoreConfig config = new CoreConfig(definition, new ConfigSources().cli(settings));
