@@ -1,0 +1,2 @@
+/** Benchmarks of the anomaly stream's detector. */
+package dev.vigil.perf.anomaly;
