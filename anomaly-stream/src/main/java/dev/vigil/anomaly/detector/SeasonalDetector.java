@@ -197,6 +197,7 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
       return true;
     }
     s.level = levelPred;
+    s.trend *= TREND_DAMPING; // an anomaly is no reason to extrapolate a trend for ever
     return false;
   }
 
