@@ -18,9 +18,15 @@ import java.util.Objects;
  *       by the step: daily up to 3 h steps, weekly up to 1 day steps. The seasonal part is only
  *       used for scoring while it predicts at least 10% better than level and trend alone, so a
  *       series without seasonality is not scored against a noisy profile;
+ *   <li><b>fast level</b>: a second level with α 0.4 and its own spread; when it predicts at least
+ *       30% better than the main baseline (a smooth series that wanders faster than the main level
+ *       follows, like a temperature), it is the baseline. It holds still for one anomalous point
+ *       only, then follows again with clipped updates: it carries what the slow parts have not
+ *       learned, so a frozen fast level would soon disagree with a series that merely moved;
  *   <li><b>spread</b>: an exponential average of the absolute one-step residual (winsorised at
- *       {@value #SPREAD_CLIP} spreads), floored by a tenth of a slow long-term spread and by the
- *       series' minimum scale.
+ *       {@value #SPREAD_CLIP} spreads, and learning less as a point nears the band, so a lasting
+ *       moderate anomaly does not widen the band that should catch it), floored by a tenth of a
+ *       slow long-term spread and by the series' minimum scale.
  * </ul>
  *
  * <p>The statistic is the larger of the point's residual in spreads and a smoothed statistic (an
@@ -29,17 +35,19 @@ import java.util.Objects;
  * A point beyond the band ({@link DetectorSettings#bandScore()}) does not update the baseline at
  * all, so anomalies do not poison it; after {@link DetectorSettings#relearnAfterPoints()} such
  * points on the same side (a lasting level shift) the level jumps to the new regime and alerting
- * stops. Each point costs constant time and the state is {@code SeasonalState}'s fixed 1.7 KiB.
+ * stops. Each point costs constant time and the state is {@code SeasonalState}'s fixed 1,669 bytes.
  */
 public final class SeasonalDetector implements Detector<SeasonalState> {
   /** Name and version, carried by every anomaly event: {@value}. */
   public static final String ID = "seasonal-robust/1";
 
   static final double HUBER = 2.5;
-  static final double SPREAD_CLIP = 4;
+  static final double SPREAD_CLIP = 2.5;
   private static final double LEVEL_ALPHA = 0.08;
+  private static final double FAST_ALPHA = 0.4;
   private static final double TREND_ALPHA = 0.004;
   private static final double TREND_DAMPING = 0.995;
+  private static final int FAST_HOLD_POINTS = 1;
   private static final int TREND_MAX_GAP = 60;
   private static final double SPREAD_ALPHA = 0.02;
   private static final double LONG_SPREAD_ALPHA = 0.002;
@@ -50,6 +58,7 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
   private static final double DAY_CYCLE_WEIGHT = 0.2;
   private static final double WEEK_CYCLE_WEIGHT = 0.3;
   private static final double SEASONAL_GAIN = 0.9;
+  private static final double FAST_GAIN = 0.7;
   private static final int BOOTSTRAP_POINTS = 10;
   private static final int FREEZE_MIN_POINTS = 30;
   private static final long HOUR = 3_600_000L;
@@ -100,6 +109,7 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     }
     if (s.points == 0) {
       s.level = value;
+      s.fastLevel = value;
       s.lastTimestamp = timestamp;
       s.points = 1;
       return new Assessment(0, 0, value, value, value, false, false);
@@ -132,10 +142,21 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     }
     double seasonalResidual = value - levelPred - season;
     double plainResidual = value - levelPred;
+    double fastResidual = value - s.fastLevel - season;
     boolean useSeasonal = (daily || weekly) && s.spreadSeasonal < SEASONAL_GAIN * s.spreadPlain;
-    double expected = useSeasonal ? levelPred + season : levelPred;
-    double residual = useSeasonal ? seasonalResidual : plainResidual;
-    double scale = scale(s, useSeasonal ? s.spreadSeasonal : s.spreadPlain, expected);
+    double base = levelPred;
+    double seasonUsed = useSeasonal ? season : 0;
+    double spread = useSeasonal ? s.spreadSeasonal : s.spreadPlain;
+    boolean fast = s.spreadFast < FAST_GAIN * spread;
+    if (fast) {
+      // A smooth, wandering series: the fast level predicts it clearly better.
+      base = s.fastLevel;
+      seasonUsed = season;
+      spread = s.spreadFast;
+    }
+    double expected = base + seasonUsed;
+    double residual = value - expected;
+    double scale = scale(s, spread, expected);
     double z = residual / scale;
 
     boolean anomalous =
@@ -151,24 +172,23 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
 
     boolean relearned = false;
     if (anomalous) {
-      relearned = holdOrRelearn(s, levelPred, residual, z);
+      relearned = holdOrRelearn(s, levelPred, base, residual, z);
+      if (fast && !relearned && Math.abs(s.run) > FAST_HOLD_POINTS) {
+        // The fast level carries what the slow parts have not learned and cannot hold still for
+        // long: past a short spike it follows again (clipped), so a smooth series that moved is
+        // flagged at the move, not for as long as a frozen baseline would disagree with it.
+        learnFast(s, fastResidual, expected, 0);
+      }
     } else {
       if (s.run != 0) {
         s.run -= Integer.signum(s.run);
       }
-      learn(
-          s,
-          levelPred,
-          seasonalResidual,
-          plainResidual,
-          expected,
-          step,
-          daily,
-          weekly,
-          d0,
-          df,
-          w0,
-          wf);
+      double weight =
+          s.points < FREEZE_MIN_POINTS
+              ? 1
+              : Math.min(1, Math.max(0, (band - Math.abs(z)) / (band - HUBER)));
+      learn(s, levelPred, seasonalResidual, plainResidual, expected, timestamp, weight);
+      learnFast(s, fastResidual, expected, weight);
     }
     s.lastTimestamp = timestamp;
     s.points++;
@@ -180,7 +200,8 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
   }
 
   /** Keeps the baseline still during an anomaly; accepts a new level once it has lasted. */
-  private boolean holdOrRelearn(SeasonalState s, double levelPred, double residual, double z) {
+  private boolean holdOrRelearn(
+      SeasonalState s, double levelPred, double base, double residual, double z) {
     int sign = z > 0 ? 1 : -1;
     if (s.run * sign > 0) {
       s.run += sign;
@@ -190,7 +211,8 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
       s.runMean = residual;
     }
     if (Math.abs(s.run) >= settings.relearnAfterPoints()) {
-      s.level = levelPred + s.runMean;
+      s.level = base + s.runMean;
+      s.fastLevel = s.level;
       s.trend = 0;
       s.run = 0;
       s.smoothed = 0;
@@ -201,19 +223,22 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     return false;
   }
 
+  /**
+   * Learns from a point within the band. {@code weight} is 1 up to {@value #HUBER} spreads and
+   * falls to 0 at the band, so a moderate anomaly that lasts neither drags the baseline along nor
+   * inflates the spread before it is scored.
+   */
   private static void learn(
       SeasonalState s,
       double levelPred,
       double seasonalResidual,
       double plainResidual,
       double expected,
-      long step,
-      boolean daily,
-      boolean weekly,
-      int d0,
-      double df,
-      int w0,
-      double wf) {
+      long timestamp,
+      double weight) {
+    long step = s.stepMillis;
+    boolean daily = step <= 3 * HOUR;
+    boolean weekly = step <= DAY;
     double n = s.points + 1;
     boolean bootstrapping = s.points < BOOTSTRAP_POINTS;
     double clip =
@@ -226,18 +251,22 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     }
     double rest = (1 - alpha) * e;
     if (daily) {
+      double pos = slotPosition(timestamp, DAY, SeasonalState.DAY_SLOTS);
+      int d0 = (int) pos;
       double rate = Math.min(1, DAY_CYCLE_WEIGHT * step / HOUR);
-      double moved = learnSlots(s.day, s.dayWeight, d0, df, rest, rate);
+      double moved = learnSlots(s.day, s.dayWeight, d0, pos - d0, rest, rate);
       s.daySum += moved;
       rest -= moved / 2;
     }
     // The weekly profile learns only what two days of daily profile leave unexplained; earlier it
     // would soak up the daily cycle for the weekday it happened to see first.
     if (weekly && s.points * step >= 2 * DAY) {
+      double pos = slotPosition(timestamp, WEEK, SeasonalState.WEEK_SLOTS);
+      int w0 = (int) pos;
       double rate = Math.min(1, WEEK_CYCLE_WEIGHT * step / HOUR);
-      s.weekSum += learnSlots(s.week, s.weekWeight, w0, wf, rest, rate);
+      s.weekSum += learnSlots(s.week, s.weekWeight, w0, pos - w0, rest, rate);
     }
-    double spreadAlpha = Math.max(SPREAD_ALPHA, 1 / n);
+    double spreadAlpha = Math.max(SPREAD_ALPHA, 1 / n) * weight;
     s.spreadSeasonal = spread(s.spreadSeasonal, seasonalResidual, spreadAlpha, bootstrapping);
     s.spreadPlain = spread(s.spreadPlain, plainResidual, spreadAlpha, bootstrapping);
     s.spreadLong =
@@ -251,6 +280,18 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
       s.smoothedVariance += SMOOTH_VARIANCE_ALPHA * (sq - s.smoothedVariance);
       s.smoothedVariance = Math.max(s.smoothedVariance, 0.05);
     }
+  }
+
+  /** The fast level: for smooth series that wander faster than the main level follows. */
+  private static void learnFast(
+      SeasonalState s, double fastResidual, double expected, double weight) {
+    boolean bootstrapping = s.points < BOOTSTRAP_POINTS;
+    double clip =
+        bootstrapping ? Double.POSITIVE_INFINITY : HUBER * scale(s, s.spreadFast, expected);
+    s.fastLevel += FAST_ALPHA * Math.max(-clip, Math.min(clip, fastResidual));
+    double n = s.points + 1;
+    s.spreadFast =
+        spread(s.spreadFast, fastResidual, Math.max(SPREAD_ALPHA, 1 / n) * weight, bootstrapping);
   }
 
   /** Moves two neighbouring slots towards the residual; returns the total change. */

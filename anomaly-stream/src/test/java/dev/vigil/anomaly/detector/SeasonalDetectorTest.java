@@ -206,6 +206,63 @@ class SeasonalDetectorTest {
   }
 
   @Test
+  void shouldCatchDayLongHalvingOfWeeklySeasonalTraffic() {
+    // Taxi-like: 30-minute steps, a daily shape (flat at night, a hump by day), weekends at 80%,
+    // 5% multiplicative noise; on day 50 everything runs at half.
+    java.util.Random random = new java.util.Random(12);
+    SeasonalState state = detector.newState(30 * MINUTE, 0);
+    double maxOutside = 0;
+    double maxOnDay50 = 0;
+    for (int i = 0; i < 48 * 70; i++) {
+      long t = T0 + i * 30 * MINUTE;
+      double hour = (i % 48) / 2.0;
+      double level =
+          15_000 * (hour >= 5 ? 0.4 + 0.6 * Math.max(0, Math.sin(Math.PI * (hour - 5) / 19)) : 0.4);
+      level *= (i / 48) % 7 >= 5 ? 0.8 : 1;
+      int day = i / 48;
+      if (day == 50) {
+        level *= 0.5;
+      }
+      Assessment a =
+          detector.assess(state, t, level * (1 + 0.05 * random.nextGaussian()), Sense.BOTH);
+      if (day == 50) {
+        maxOnDay50 = Math.max(maxOnDay50, a.score());
+      } else if (day >= 14 && day != 51) {
+        maxOutside = Math.max(maxOutside, a.score());
+      }
+    }
+    assertThat(maxOnDay50).isGreaterThan(0.9999);
+    assertThat(maxOutside).isLessThan(0.999);
+  }
+
+  @Test
+  void shouldFollowSmoothWanderAndCatchFailureRamp() {
+    // Machine-temperature-like: 5-minute steps, a slow random wander (AR 0.98) around 80, then a
+    // failure: down by 1 per step for an hour.
+    java.util.Random random = new java.util.Random(13);
+    SeasonalState state = detector.newState(5 * MINUTE, 0);
+    double wander = 0;
+    int warningsBefore = 0;
+    int firstAlarm = -1;
+    int failure = 3200;
+    for (int i = 0; i < 3400; i++) {
+      wander = 0.98 * wander + 0.5 * random.nextGaussian();
+      double v = 80 + wander - (i >= failure ? Math.min(60, i - failure) : 0);
+      Assessment a = detector.assess(state, T0 + i * 5 * MINUTE, v, Sense.BOTH);
+      if (i >= 600 && i < failure && a.score() >= 0.999) {
+        warningsBefore++;
+      }
+      if (i >= failure && firstAlarm < 0 && a.score() >= 0.999) {
+        firstAlarm = i - failure;
+      }
+    }
+    assertThat(warningsBefore)
+        .as("a random walk has runs that look like drifts: few of its 2,600 points reach WARNING")
+        .isLessThanOrEqualTo(5);
+    assertThat(firstAlarm).as("steps into the failure before WARNING").isBetween(0, 12);
+  }
+
+  @Test
   void calibrationMapsTheT4DistributionOntoScores() {
     // Student t with 4 degrees of freedom: two-sided 1% point 4.604, 0.1% point 8.610.
     assertThat(Calibration.score(4.604)).isCloseTo(0.99, org.assertj.core.data.Offset.offset(1e-4));
