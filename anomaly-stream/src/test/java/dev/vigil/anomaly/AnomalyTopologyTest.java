@@ -177,6 +177,19 @@ class AnomalyTopologyTest {
   }
 
   @Test
+  void shouldRelearnSeriesWhoseStoredStateIsUnreadable() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      KeyValueStore<SeriesKey, byte[]> store = driver.getKeyValueStore(SeriesProcessor.STORE);
+      store.put(LATENCY, new byte[] {1, 2, 3});
+      pipe(in, LATENCY, latency(0, 100));
+      assertThat(registry.get("vigil.anomaly.state.resets").counter().count()).isEqualTo(1);
+      assertThat(count("warmup")).isEqualTo(1);
+      assertThat(store.get(LATENCY)).hasSizeGreaterThan(1000);
+    }
+  }
+
+  @Test
   void shouldNameEveryStore() {
     assertThat(
             AnomalyTopology.build(AnomalySettings.defaults(), topics, new AnomalyMetrics(registry))

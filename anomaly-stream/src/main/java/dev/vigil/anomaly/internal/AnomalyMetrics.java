@@ -16,6 +16,8 @@ import java.util.Map;
  *   <li>{@code vigil_anomaly_events_total{scope,phase}}: events written, {@code scope} series or
  *       service
  *   <li>{@code vigil_anomaly_relearned_total}: lasting level shifts accepted as the new normal
+ *   <li>{@code vigil_anomaly_state_resets_total}: stored states this version could not read (the
+ *       series learns again from scratch)
  * </ul>
  */
 public final class AnomalyMetrics {
@@ -30,6 +32,7 @@ public final class AnomalyMetrics {
   private final MeterRegistry registry;
   private final Map<Outcome, Counter> windows = new EnumMap<>(Outcome.class);
   private final Counter relearned;
+  private final Counter stateResets;
 
   /** Registers the metrics. */
   public AnomalyMetrics(MeterRegistry registry) {
@@ -46,6 +49,14 @@ public final class AnomalyMetrics {
         Counter.builder("vigil.anomaly.relearned")
             .description("Lasting level shifts accepted as the new normal")
             .register(registry);
+    stateResets =
+        Counter.builder("vigil.anomaly.state.resets")
+            .description("Stored series states that could not be read; the series learns again")
+            .register(registry);
+  }
+
+  void stateReset() {
+    stateResets.increment();
   }
 
   void window(Outcome outcome) {

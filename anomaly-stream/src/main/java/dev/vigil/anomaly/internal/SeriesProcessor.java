@@ -11,6 +11,7 @@ import dev.vigil.schemas.Direction;
 import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores each window of each series with its own detector state, keeps the series' episode, and
@@ -36,6 +39,7 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
   public static final String HEALTH_CHILD = "anomaly-service-health";
 
   private static final long DEFAULT_STEP = 60_000L;
+  private static final Logger LOGGER = LoggerFactory.getLogger(SeriesProcessor.class);
 
   private final AnomalySettings settings;
   private final SeasonalDetector detector;
@@ -71,18 +75,27 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
     long start = w.getWindowStart().toEpochMilli();
     long end = w.getWindowEnd().toEpochMilli();
     byte[] bytes = store.get(key);
-    SeasonalState state;
-    Episode episode;
-    if (bytes == null) {
+    SeasonalState state = null;
+    Episode episode = null;
+    if (bytes != null) {
+      try {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        episode = Episode.read(buf);
+        byte[] rest = new byte[buf.remaining()];
+        buf.get(rest);
+        state = detector.deserialize(rest);
+      } catch (IllegalArgumentException | BufferUnderflowException e) {
+        // A state this version cannot read (e.g. written by another detector version): relearning
+        // the series beats dead-lettering every window of it for ever.
+        LOGGER.warn("Unreadable state of series {}; it learns again from scratch", key, e);
+        metrics.stateReset();
+        state = null;
+      }
+    }
+    if (state == null) {
       long step = end > start ? end - start : DEFAULT_STEP;
       state = detector.newState(step, profile.minScale);
       episode = new Episode();
-    } else {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      episode = Episode.read(buf);
-      byte[] rest = new byte[buf.remaining()];
-      buf.get(rest);
-      state = detector.deserialize(rest);
     }
     Assessment a = detector.assess(state, start, profile.transform.forward(raw), profile.sense);
     if (a == null) {
