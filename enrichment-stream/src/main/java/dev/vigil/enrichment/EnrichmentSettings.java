@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param grace how long after a window's end out-of-order data is still folded in
  * @param dimensions attribute keys of metric points kept as series dimensions (the allow-list)
- * @param maxSeriesPerService distinct series one service may have in one window; more fold into
- *     its {@code overflow} series
+ * @param maxSeriesPerService distinct series one service may have in one window; more fold into its
+ *     {@code overflow} series
  * @param cumulativeTtl how long the last value of a cumulative series is kept without updates
  * @param pairingTtl how long a span waits for its parent or child before it counts as unpaired
  * @param maxPendingSpans spans one task keeps waiting for pairing; more are refused and counted

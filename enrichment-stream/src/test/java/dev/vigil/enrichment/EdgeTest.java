@@ -59,7 +59,13 @@ class EdgeTest {
           p.spans,
           Otlp.traces(
               "cart",
-              Otlp.span(T1, "b000000000000001", "a000000000000001", SpanKind.SPAN_KIND_SERVER, at(0, 10), 45)
+              Otlp.span(
+                      T1,
+                      "b000000000000001",
+                      "a000000000000001",
+                      SpanKind.SPAN_KIND_SERVER,
+                      at(0, 10),
+                      45)
                   .setStatus(Otlp.error())
                   .build()),
           at(0, 11));
@@ -68,14 +74,26 @@ class EdgeTest {
           Otlp.traces(
               "frontend",
               span(T1, "a000000000000000", null, SpanKind.SPAN_KIND_SERVER, at(0, 9), 60),
-              span(T1, "a000000000000001", "a000000000000000", SpanKind.SPAN_KIND_CLIENT, at(0, 9), 50),
+              span(
+                  T1,
+                  "a000000000000001",
+                  "a000000000000000",
+                  SpanKind.SPAN_KIND_CLIENT,
+                  at(0, 9),
+                  50),
               span(T2, "c000000000000001", null, SpanKind.SPAN_KIND_CLIENT, at(0, 20), 30)),
           at(0, 21));
       p.send(
           p.spans,
           Otlp.traces(
               "cart",
-              span(T2, "d000000000000001", "c000000000000001", SpanKind.SPAN_KIND_SERVER, at(0, 20), 25)),
+              span(
+                  T2,
+                  "d000000000000001",
+                  "c000000000000001",
+                  SpanKind.SPAN_KIND_SERVER,
+                  at(0, 20),
+                  25)),
           at(0, 22));
       tick(p, at(2, 0));
 
@@ -109,21 +127,42 @@ class EdgeTest {
           p.spans,
           Otlp.traces(
               "cart",
-              span(T1, "b000000000000001", "a000000000000001", SpanKind.SPAN_KIND_SERVER, at(0, 11), 40),
-              span(T1, "b000000000000002", "b000000000000001", SpanKind.SPAN_KIND_INTERNAL, at(0, 12), 5)),
+              span(
+                  T1,
+                  "b000000000000001",
+                  "a000000000000001",
+                  SpanKind.SPAN_KIND_SERVER,
+                  at(0, 11),
+                  40),
+              span(
+                  T1,
+                  "b000000000000002",
+                  "b000000000000001",
+                  SpanKind.SPAN_KIND_INTERNAL,
+                  at(0, 12),
+                  5)),
           at(0, 12));
       p.send(
           p.spans,
           Otlp.traces(
               "inventory",
-              span(T1, "c000000000000001", "b000000000000002", SpanKind.SPAN_KIND_UNSPECIFIED, at(0, 13), 4)),
+              span(
+                  T1,
+                  "c000000000000001",
+                  "b000000000000002",
+                  SpanKind.SPAN_KIND_UNSPECIFIED,
+                  at(0, 13),
+                  4)),
           at(0, 13));
       tick(p, at(2, 0));
 
       Map<EdgeKey, EdgeWindow> edges = edges(p);
-      assertThat(edges).containsOnlyKeys(new EdgeKey("frontend", "cart"), new EdgeKey("cart", "inventory"));
-      assertThat(edges.get(new EdgeKey("frontend", "cart")).getP50()).isCloseTo(40.0, withinPercentage(1));
-      assertThat(edges.get(new EdgeKey("cart", "inventory")).getP50()).isCloseTo(4.0, withinPercentage(1));
+      assertThat(edges)
+          .containsOnlyKeys(new EdgeKey("frontend", "cart"), new EdgeKey("cart", "inventory"));
+      assertThat(edges.get(new EdgeKey("frontend", "cart")).getP50())
+          .isCloseTo(40.0, withinPercentage(1));
+      assertThat(edges.get(new EdgeKey("cart", "inventory")).getP50())
+          .isCloseTo(4.0, withinPercentage(1));
       assertThat(edges.get(new EdgeKey("cart", "inventory")).getCalls()).isEqualTo(1);
     }
   }
@@ -171,7 +210,8 @@ class EdgeTest {
           .isEqualTo(NodeKind.QUEUE);
       assertThat(edges.get(new EdgeKey("cart", "stripe")).getServerKind())
           .isEqualTo(NodeKind.EXTERNAL);
-      assertThat(edges.get(new EdgeKey("cart", "stripe")).getP50()).isCloseTo(120.0, withinPercentage(1));
+      assertThat(edges.get(new EdgeKey("cart", "stripe")).getP50())
+          .isCloseTo(120.0, withinPercentage(1));
       assertThat(p.count("vigil.enrichment.spans.unpaired")).isEqualTo(1);
     }
   }
@@ -181,7 +221,13 @@ class EdgeTest {
     EnrichmentSettings d = EnrichmentSettings.defaults();
     EnrichmentSettings settings =
         new EnrichmentSettings(
-            d.grace(), d.dimensions(), d.maxSeriesPerService(), d.cumulativeTtl(), d.pairingTtl(), 2, d.relativeAccuracy());
+            d.grace(),
+            d.dimensions(),
+            d.maxSeriesPerService(),
+            d.cumulativeTtl(),
+            d.pairingTtl(),
+            2,
+            d.relativeAccuracy());
     try (Pipeline p = new Pipeline(settings, stateDir)) {
       p.send(
           p.spans,

@@ -168,8 +168,7 @@ class MetricSignalsTest {
       p.send(
           p.metrics,
           Otlp.metrics(
-              "cart",
-              counter("bytes", delta, point(at(0, 10), 300), point(at(0, 20), 600))),
+              "cart", counter("bytes", delta, point(at(0, 10), 300), point(at(0, 20), 600))),
           at(0, 20));
       p.send(p.metrics, Otlp.metrics("cart", tick(at(2, 0))), at(2, 0));
 
@@ -209,7 +208,8 @@ class MetricSignalsTest {
       p.send(p.metrics, Otlp.metrics("cart", histogram), at(0, 15));
       p.send(p.metrics, Otlp.metrics("cart", tick(at(2, 0))), at(2, 0));
 
-      SignalWindow w = Pipeline.of(p.signalRecords(), "cart", "http.server.request.duration").get(0);
+      SignalWindow w =
+          Pipeline.of(p.signalRecords(), "cart", "http.server.request.duration").get(0);
       assertThat(w.getType()).isEqualTo(SignalType.LATENCY);
       assertThat(w.getUnit()).isEqualTo("ms");
       assertThat(w.getCount()).isEqualTo(10);
@@ -340,10 +340,14 @@ class MetricSignalsTest {
       // Five routes, cap three: /a, /b, /c keep their identity, /d and /e fold into "overflow".
       NumberDataPoint[] points =
           List.of("/a", "/b", "/c", "/d", "/e", "/a").stream()
-              .map(r -> point(at(0, 10), 1).toBuilder().addAttributes(attr("http.route", r)).build())
+              .map(
+                  r -> point(at(0, 10), 1).toBuilder().addAttributes(attr("http.route", r)).build())
               .toArray(NumberDataPoint[]::new);
       p.send(p.metrics, Otlp.metrics("cart", gauge("inflight", "1", points)), at(0, 10));
-      p.send(p.metrics, Otlp.metrics("search", gauge("inflight", "1", point(at(0, 10), 7))), at(0, 10));
+      p.send(
+          p.metrics,
+          Otlp.metrics("search", gauge("inflight", "1", point(at(0, 10), 7))),
+          at(0, 10));
       p.send(p.metrics, Otlp.metrics("cart", tick(at(2, 0))), at(2, 0));
 
       List<KeyValue<SeriesKey, SignalWindow>> out = p.signalRecords();
@@ -391,9 +395,11 @@ class MetricSignalsTest {
   void sendsUndecodableRecordsToTheDlqAndCarriesOn() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
       p.metrics.pipeInput(
-          new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), new byte[] {0x00, 0x13, 0x37}, at(0, 1)));
+          new TestRecord<>(
+              "k".getBytes(StandardCharsets.UTF_8), new byte[] {0x00, 0x13, 0x37}, at(0, 1)));
       p.metrics.pipeInput(
-          new TestRecord<>(null, "{\"resourceMetrics\": [".getBytes(StandardCharsets.UTF_8), at(0, 2)));
+          new TestRecord<>(
+              null, "{\"resourceMetrics\": [".getBytes(StandardCharsets.UTF_8), at(0, 2)));
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 10), 1))), at(0, 10));
       p.send(p.metrics, Otlp.metrics("cart", tick(at(2, 0))), at(2, 0));
 
@@ -410,5 +416,4 @@ class MetricSignalsTest {
       assertThat(Pipeline.of(p.signalRecords(), "cart", "g")).hasSize(1);
     }
   }
-
 }

@@ -37,7 +37,10 @@ final class Otlp {
   }
 
   static KeyValue attr(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   static Resource resource(String service) {
@@ -75,7 +78,12 @@ final class Otlp {
   }
 
   static Span.Builder span(
-      String traceHex, String spanHex, String parentHex, Span.SpanKind kind, Instant start, double ms) {
+      String traceHex,
+      String spanHex,
+      String parentHex,
+      Span.SpanKind kind,
+      Instant start,
+      double ms) {
     Span.Builder span =
         Span.newBuilder()
             .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceHex)))

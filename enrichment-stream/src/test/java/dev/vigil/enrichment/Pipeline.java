@@ -57,9 +57,7 @@ final class Pipeline implements AutoCloseable {
     Properties props = StreamsApp.properties(EnrichmentTopology.APP, config, deadLetters);
     driver =
         new TopologyTestDriver(
-            EnrichmentTopology.build(settings, topics, new EnrichmentMetrics(registry)),
-            props,
-            T0);
+            EnrichmentTopology.build(settings, topics, new EnrichmentMetrics(registry)), props, T0);
     ByteArraySerializer bytes = new ByteArraySerializer();
     metrics = driver.createInputTopic(topics.otlpMetrics.name(), bytes, bytes);
     spans = driver.createInputTopic(topics.otlpSpans.name(), bytes, bytes);

@@ -82,8 +82,8 @@ public final class Aggregate {
   }
 
   /**
-   * Observations of a distribution (histogram buckets, span durations): {@code weight} values
-   * near {@code value} go into the sketch.
+   * Observations of a distribution (histogram buckets, span durations): {@code weight} values near
+   * {@code value} go into the sketch.
    */
   public void addObservations(double value, long weight) {
     if (weight <= 0) {

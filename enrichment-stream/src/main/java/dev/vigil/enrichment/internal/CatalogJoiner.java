@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.streams.kstream.ValueJoinerWithKey;
 
 /**
- * Adds team, tier and domain from the service catalog to a closed signal window. A service
- * without a catalog entry passes through with those fields unset and is counted.
+ * Adds team, tier and domain from the service catalog to a closed signal window. A service without
+ * a catalog entry passes through with those fields unset and is counted.
  */
 public final class CatalogJoiner
     implements ValueJoinerWithKey<SeriesKey, SignalWindow, ServiceInfo, SignalWindow> {

@@ -15,10 +15,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The first point of a stream is a baseline and yields no delta, unless its start time lies
  * within one window of its time (the stream just started, from zero). A later point yields the
- * increase since the previous one. A reset (a new start time, or a count that went down) yields
- * the new point's values in full: the stream restarted from zero at its start time. A point not
- * newer than the last one (a duplicate or out of order) yields nothing. A change of bucket layout
- * starts a new baseline.
+ * increase since the previous one. A reset (a new start time, or a count that went down) yields the
+ * new point's values in full: the stream restarted from zero at its start time. A point not newer
+ * than the last one (a duplicate or out of order) yields nothing. A change of bucket layout starts
+ * a new baseline.
  */
 public final class Cumulative {
   private final long windowNanos;
@@ -36,22 +36,47 @@ public final class Cumulative {
     this.store = kvStore;
   }
 
-  /** Outcome of one conversion. */
-  public record Delta(double[] values, boolean reset) {}
+  /**
+   * Outcome of one conversion.
+   *
+   * @param values the increase per index
+   * @param reset whether the stream restarted
+   * @param whole whether {@code values} is the whole point (a fresh stream or a reset)
+   * @param min the smallest value observed in the interval, when known (the whole point's min, or a
+   *     lifetime min that went down), else NaN
+   * @param max likewise the largest value, else NaN
+   */
+  public record Delta(double[] values, boolean reset, boolean whole, double min, double max) {}
 
   /**
-   * The increase of a scalar or vector cumulative stream since its last point; {@code null} for
-   * a baseline, a duplicate or an out-of-order point. Index {@code notMonotonic} of {@code
-   * values} (e.g. a histogram's sum) is not used for reset detection; -1 for none.
+   * The increase of a scalar or vector cumulative stream since its last point; {@code null} for a
+   * baseline, a duplicate or an out-of-order point. Index {@code notMonotonic} of {@code values}
+   * (e.g. a histogram's sum) is not used for reset detection; -1 for none.
    */
   public Delta delta(
       String id, long startNanos, long timeNanos, long layout, double[] values, int notMonotonic) {
+    return delta(id, startNanos, timeNanos, layout, values, notMonotonic, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * As {@link #delta(String, long, long, long, double[], int)}, for points that also carry their
+   * lifetime min and max (NaN when absent): a new lifetime extreme happened in this interval.
+   */
+  public Delta delta(
+      String id,
+      long startNanos,
+      long timeNanos,
+      long layout,
+      double[] values,
+      int notMonotonic,
+      double min,
+      double max) {
     Bytes key = Bytes.wrap(id.getBytes(StandardCharsets.UTF_8));
     byte[] stored = store.get(key);
     if (stored == null) {
-      store.put(key, encode(startNanos, timeNanos, layout, values));
+      store.put(key, encode(startNanos, timeNanos, layout, values, min, max));
       boolean fresh = startNanos > 0 && timeNanos - startNanos <= windowNanos;
-      return fresh ? new Delta(values, false) : null;
+      return fresh ? new Delta(values, false, true, min, max) : null;
     }
     ByteBuffer prev = ByteBuffer.wrap(stored);
     long prevStart = prev.getLong();
@@ -61,7 +86,7 @@ public final class Cumulative {
     if (timeNanos <= prevTime) {
       return null;
     }
-    store.put(key, encode(startNanos, timeNanos, layout, values));
+    store.put(key, encode(startNanos, timeNanos, layout, values, min, max));
     if (prevLayout != layout || n != values.length) {
       return null;
     }
@@ -73,10 +98,18 @@ public final class Cumulative {
         reset = true;
       }
     }
-    return reset ? new Delta(values, true) : new Delta(delta, false);
+    double prevMin = prev.getDouble();
+    double prevMax = prev.getDouble();
+    if (reset) {
+      return new Delta(values, true, true, min, max);
+    }
+    return new Delta(
+        delta, false, false, min < prevMin ? min : Double.NaN, max > prevMax ? max : Double.NaN);
   }
 
-  /** Removes streams whose last point is older than the TTL before {@code nowMs}; returns how many. */
+  /**
+   * Removes streams whose last point is older than the TTL before {@code nowMs}; returns how many.
+   */
   public int expire(long nowMs) {
     long cutoffNanos = (nowMs - ttlMs) * 1_000_000L;
     List<Bytes> expired = new ArrayList<>();
@@ -92,12 +125,14 @@ public final class Cumulative {
     return expired.size();
   }
 
-  private static byte[] encode(long start, long time, long layout, double[] values) {
-    ByteBuffer buf = ByteBuffer.allocate(8 * 3 + 4 + 8 * values.length);
+  private static byte[] encode(
+      long start, long time, long layout, double[] values, double min, double max) {
+    ByteBuffer buf = ByteBuffer.allocate(8 * 3 + 4 + 8 * values.length + 16);
     buf.putLong(start).putLong(time).putLong(layout).putInt(values.length);
     for (double v : values) {
       buf.putDouble(v);
     }
+    buf.putDouble(min).putDouble(max);
     return buf.array();
   }
 }

@@ -24,8 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <ul>
  *   <li>A client or producer span and its server or consumer child in another service form a call
  *       client -> server, with the client's duration and failed if either side failed.
- *   <li>Fallback, for spans without kinds or traces with server spans only: a parent and a child
- *       in different services form a call parent -> child, with the child's duration.
+ *   <li>Fallback, for spans without kinds or traces with server spans only: a parent and a child in
+ *       different services form a call parent -> child, with the child's duration.
  *   <li>A client span with {@code db.system} calls a virtual DATABASE or CACHE node at once; an
  *       unpaired client or producer span naming {@code messaging.system}, {@code peer.service} or
  *       {@code server.address} calls a virtual QUEUE or EXTERNAL node when it expires.
@@ -145,7 +145,13 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
           parent.error() || child.error(),
           parent);
     } else if (!child.isCaller()) {
-      emit(parent.service(), child.service(), NodeKind.SERVICE, child.durationMs(), child.error(), child);
+      emit(
+          parent.service(),
+          child.service(),
+          NodeKind.SERVICE,
+          child.durationMs(),
+          child.error(),
+          child);
     } else {
       return false;
     }
@@ -210,8 +216,7 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
 
   private static Bytes key(byte[] trace, byte[] spanId, byte[] childId) {
     ByteBuffer buf =
-        ByteBuffer.allocate(
-            trace.length + spanId.length + (childId == null ? 0 : childId.length));
+        ByteBuffer.allocate(trace.length + spanId.length + (childId == null ? 0 : childId.length));
     buf.put(trace).put(spanId);
     if (childId != null) {
       buf.put(childId);

@@ -50,8 +50,7 @@ public final class EdgeWindowProcessor implements Processor<String, byte[], Edge
     int nodeKind = call.get();
     String id = record.key();
     Aggregate a =
-        windows.aggregate(
-            record.timestamp(), SeriesIds.service(id), id, Aggregate.Kind.EDGE, "ms");
+        windows.aggregate(record.timestamp(), SeriesIds.service(id), id, Aggregate.Kind.EDGE, "ms");
     if (a == null) {
       late.increment();
     } else {

@@ -44,7 +44,9 @@ public final class EnrichmentMetrics {
   /** Input units dropped because their window had closed (older than window end + grace). */
   public Counter late(Source source) {
     return counter(
-        "vigil.enrichment.late", "Input units dropped: their window closed before they came", source);
+        "vigil.enrichment.late",
+        "Input units dropped: their window closed before they came",
+        source);
   }
 
   /** Input units folded into a service's overflow series by the cardinality guard. */

@@ -37,8 +37,7 @@ public final class LogCountProcessor extends BatchWindowProcessor {
             log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
         long timeMs = nanos / 1_000_000L;
         int severity = severity(log);
-        Aggregate errors =
-            aggregate(timeMs, service, errorsId, Aggregate.Kind.LOG_ERRORS, "1");
+        Aggregate errors = aggregate(timeMs, service, errorsId, Aggregate.Kind.LOG_ERRORS, "1");
         if (errors == null) {
           continue;
         }

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * with quantiles from a sketch (summaries keep their own last quantiles). A series is the metric
  * name plus the allow-listed attributes of the point.
  */
-public final class MetricWindowProcessor implements Processor<String, byte[], SeriesKey, SignalWindow> {
+public final class MetricWindowProcessor
+    implements Processor<String, byte[], SeriesKey, SignalWindow> {
   /** Open windows and watermark. */
   public static final String WINDOW_STORE = "enrichment-metric-windows";
 
@@ -215,7 +216,8 @@ public final class MetricWindowProcessor implements Processor<String, byte[], Se
     for (int i = 0; i < buckets; i++) {
       values[2 + i] = p.getBucketCounts(i);
     }
-    boolean deltaHasMinMax = true;
+    double min = p.hasMin() ? p.getMin() : Double.NaN;
+    double max = p.hasMax() ? p.getMax() : Double.NaN;
     if (isCumulative) {
       Cumulative.Delta d =
           cumulative.delta(
@@ -224,23 +226,25 @@ public final class MetricWindowProcessor implements Processor<String, byte[], Se
               p.getTimeUnixNano(),
               p.getExplicitBoundsList().hashCode(),
               values,
-              1);
+              1,
+              min,
+              max);
       if (d == null) {
         observe(timeMs);
         return;
       }
       countReset(d);
       values = d.values();
-      // A cumulative point's min and max span its whole lifetime, not this interval.
-      deltaHasMinMax = d.reset();
+      // A cumulative point's min and max span its whole lifetime: only a new extreme is known
+      // to fall in this interval.
+      min = d.min();
+      max = d.max();
     }
     Aggregate a =
         aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
     if (a == null) {
       return;
     }
-    double min = p.hasMin() && deltaHasMinMax ? p.getMin() : Double.NaN;
-    double max = p.hasMax() && deltaHasMinMax ? p.getMax() : Double.NaN;
     a.addDistribution((long) values[0], values[1], min, max);
     List<Double> bounds = p.getExplicitBoundsList();
     for (int i = 0; i < buckets; i++) {
@@ -248,9 +252,11 @@ public final class MetricWindowProcessor implements Processor<String, byte[], Se
       if (n <= 0) {
         continue;
       }
-      double lower = i == 0 ? (Double.isNaN(min) ? bounds.isEmpty() ? 0 : bounds.get(0) : min) : bounds.get(i - 1);
-      double upper =
-          i < bounds.size() ? bounds.get(i) : (Double.isNaN(max) ? lower : max);
+      double lower =
+          i == 0
+              ? (Double.isNaN(min) ? bounds.isEmpty() ? 0 : bounds.get(0) : min)
+              : bounds.get(i - 1);
+      double upper = i < bounds.size() ? bounds.get(i) : (Double.isNaN(max) ? lower : max);
       a.addObservations((lower + upper) / 2, n);
     }
   }
@@ -274,7 +280,8 @@ public final class MetricWindowProcessor implements Processor<String, byte[], Se
     for (int i = 0; i < neg; i++) {
       values[3 + pos + i] = p.getNegative().getBucketCounts(i);
     }
-    boolean deltaHasMinMax = true;
+    double min = p.hasMin() ? p.getMin() : Double.NaN;
+    double max = p.hasMax() ? p.getMax() : Double.NaN;
     if (isCumulative) {
       long layout =
           ((long) p.getScale() << 48)
@@ -289,22 +296,23 @@ public final class MetricWindowProcessor implements Processor<String, byte[], Se
               p.getTimeUnixNano(),
               layout,
               values,
-              1);
+              1,
+              min,
+              max);
       if (d == null) {
         observe(timeMs);
         return;
       }
       countReset(d);
       values = d.values();
-      deltaHasMinMax = d.reset();
+      min = d.min();
+      max = d.max();
     }
     Aggregate a =
         aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
     if (a == null) {
       return;
     }
-    double min = p.hasMin() && deltaHasMinMax ? p.getMin() : Double.NaN;
-    double max = p.hasMax() && deltaHasMinMax ? p.getMax() : Double.NaN;
     a.addDistribution((long) values[0], values[1], min, max);
     a.addObservations(0, (long) values[2]);
     double step = Math.pow(2, -p.getScale());

@@ -57,7 +57,8 @@ public final class SeriesIds {
 
   /** Whether the id is a service's overflow series. */
   public static boolean isOverflow(String id) {
-    return id.endsWith(SEP + OVERFLOW + SEP) && id.indexOf(SEP) == id.length() - OVERFLOW.length() - 2;
+    return id.endsWith(SEP + OVERFLOW + SEP)
+        && id.indexOf(SEP) == id.length() - OVERFLOW.length() - 2;
   }
 
   /** The {@link SeriesKey} of a series id, with {@code signal} replacing the id's own if given. */

@@ -9,9 +9,9 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * Partitions {@code vigil.signals.1m} by the series' service (murmur2 of its UTF-8 name, as
- * Kafka's default partitioner hashes a String key), so every signal of a service lands on one
- * partition and downstream per-service state stays local.
+ * Partitions {@code vigil.signals.1m} by the series' service (murmur2 of its UTF-8 name, as Kafka's
+ * default partitioner hashes a String key), so every signal of a service lands on one partition and
+ * downstream per-service state stays local.
  */
 public final class ServicePartitioner implements StreamPartitioner<SeriesKey, SignalWindow> {
   @Override

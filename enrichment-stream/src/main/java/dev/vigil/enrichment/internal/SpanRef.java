@@ -76,7 +76,8 @@ public record SpanRef(
         false);
   }
 
-  private static String first(List<io.opentelemetry.proto.common.v1.KeyValue> attrs, String... keys) {
+  private static String first(
+      List<io.opentelemetry.proto.common.v1.KeyValue> attrs, String... keys) {
     for (String key : keys) {
       String value = Otlp.attribute(attrs, key);
       if (value != null && !value.isEmpty()) {

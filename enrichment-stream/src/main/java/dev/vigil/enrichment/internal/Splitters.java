@@ -17,9 +17,9 @@ import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 
 /**
- * Splits decoded OTLP requests into the batches the windowing tasks take: one per resource keyed
- * by service (a resource is one service), and, for pairing, one per trace keyed by trace id.
- * Batches stay protobuf, so a repartition record carries many points and costs one record.
+ * Splits decoded OTLP requests into the batches the windowing tasks take: one per resource keyed by
+ * service (a resource is one service), and, for pairing, one per trace keyed by trace id. Batches
+ * stay protobuf, so a repartition record carries many points and costs one record.
  */
 public final class Splitters {
   private static final HexFormat HEX = HexFormat.of();

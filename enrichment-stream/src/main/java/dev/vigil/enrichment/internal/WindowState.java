@@ -19,9 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task's watermark and the cardinality guard.
  *
  * <p>Store keys are the window start (8 bytes, big-endian) followed by the series id (UTF-8); the
- * empty key holds the watermark, the largest event time seen. Aggregates live decoded in memory
- * and are written back once per input record ({@link #flush()}), so a batch of many points costs
- * one store write per touched series; the store is rebuilt into memory on {@link #init}.
+ * empty key holds the watermark, the largest event time seen. Aggregates live decoded in memory and
+ * are written back once per input record ({@link #flush()}), so a batch of many points costs one
+ * store write per touched series; the store is rebuilt into memory on {@link #init}.
  *
  * <p>A window closes once the watermark reaches its end plus the grace; input older than that is
  * late and {@link #aggregate} refuses it. The cardinality guard admits at most {@code
@@ -76,8 +76,8 @@ public final class WindowState {
 
   /**
    * The aggregate of a series in the window of {@code eventTimeMs}, created if new; {@code null}
-   * when that window has already closed (late input). When the service is at its cap, the
-   * service's overflow aggregate is returned instead: see {@link #lastWasOverflow()}.
+   * when that window has already closed (late input). When the service is at its cap, the service's
+   * overflow aggregate is returned instead: see {@link #lastWasOverflow()}.
    */
   public Aggregate aggregate(
       long eventTimeMs, String service, String id, Aggregate.Kind kind, String unit) {
