@@ -51,7 +51,11 @@ class VigilUpIT {
       "--controller-port",
       Integer.toString(freePort()),
       "--set",
-      "management.port=" + freePort()
+      "management.port=" + freePort(),
+      "--set",
+      "bridge.grpc.port=0",
+      "--set",
+      "bridge.http.port=0"
     };
 
     String clusterId;
@@ -140,7 +144,11 @@ class VigilUpIT {
             "--controller-port",
             Integer.toString(freePort()),
             "--set",
-            "management.port=" + managementPort)) {
+            "management.port=" + managementPort,
+            "--set",
+            "bridge.grpc.port=0",
+            "--set",
+            "bridge.http.port=0")) {
       awaitUp(vigil);
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> ready =
@@ -150,7 +158,11 @@ class VigilUpIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("\"broker\":{\"status\":\"UP\"");
+      assertThat(ready.body())
+          .contains("\"broker\":{\"status\":\"UP\"")
+          .contains("\"bridge\":{\"status\":\"UP\",\"state\":\"RUNNING\"}");
+      assertThat(vigil.stdout())
+          .containsPattern("bridge +OTLP gRPC 127.0.0.1:\\d+, HTTP 127.0.0.1:\\d+");
       HttpResponse<String> metrics =
           http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))

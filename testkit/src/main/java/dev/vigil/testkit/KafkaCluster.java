@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -83,6 +85,25 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * Stops the broker (the KRaft controller keeps running), as a broker crash or restart would;
+   * {@link #startBroker()} brings it back on the same port with its data.
+   */
+  public void stopBroker() {
+    for (BrokerServer broker : cluster.brokers().values()) {
+      broker.shutdown();
+      broker.awaitShutdown();
+    }
+  }
+
+  /** Starts the broker stopped by {@link #stopBroker()} and waits until it serves. */
+  public void startBroker() throws Exception {
+    for (BrokerServer broker : cluster.brokers().values()) {
+      broker.startup();
+    }
+    cluster.waitForReadyBrokers();
+  }
+
   /** host:port of the broker. */
   public String bootstrapServers() {
     return cluster.bootstrapServers();
@@ -145,8 +166,33 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     return consume(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), count, timeout);
   }
 
+  /**
+   * Reads committed records of a catalog topic from the beginning until {@code done} holds for
+   * everything read so far.
+   *
+   * @throws AssertionError if it does not hold within {@code timeout}
+   */
+  public <K, V> List<ConsumerRecord<K, V>> consumeUntil(
+      TopicSpec<K, V> topic, Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
+    return consume(
+        topic.name(),
+        topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(),
+        done,
+        timeout);
+  }
+
   private <K, V> List<ConsumerRecord<K, V>> consume(
       String topic, Deserializer<K> keys, Deserializer<V> values, int count, Duration timeout) {
+    return consume(topic, keys, values, records -> records.size() >= count, timeout);
+  }
+
+  private <K, V> List<ConsumerRecord<K, V>> consume(
+      String topic,
+      Deserializer<K> keys,
+      Deserializer<V> values,
+      Predicate<List<ConsumerRecord<K, V>>> done,
+      Duration timeout) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -163,15 +209,13 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
       consumer.subscribe(List.of(topic));
-      while (received.size() < count && System.nanoTime() < deadline) {
+      while (!done.test(received) && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(received::add);
       }
     }
-    if (received.size() < count) {
+    if (!done.test(received)) {
       throw new AssertionError(
-          "expected "
-              + count
-              + " records on "
+          "expected records did not arrive on "
               + topic
               + " within "
               + timeout

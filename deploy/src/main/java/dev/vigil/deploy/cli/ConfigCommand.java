@@ -1,7 +1,6 @@
 package dev.vigil.deploy.cli;
 
 import dev.vigil.runtime.config.ConfigReference;
-import dev.vigil.runtime.config.CoreConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,7 +34,7 @@ final class ConfigCommand implements Callable<Integer> {
     if (effective) {
       out.print(configOptions.load(Map.of()).describe());
     } else {
-      out.print(ConfigReference.markdown(CoreConfig.definition()));
+      out.print(ConfigReference.markdown(VigilApps.definition()));
     }
     out.flush();
     return 0;

@@ -35,7 +35,7 @@ final class ConfigOptions {
     sources.env(System.getenv());
     Map<String, String> cli = new LinkedHashMap<>(implied);
     cli.putAll(overrides);
-    return new CoreConfig(sources.cli(cli));
+    return new CoreConfig(VigilApps.definition(), sources.cli(cli));
   }
 
   static TopicCatalog topics(CoreConfig config) {

@@ -1,12 +1,13 @@
 package dev.vigil.deploy.cli;
 
+import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.deploy.broker.EmbeddedBroker;
+import dev.vigil.runtime.app.AppDefinition;
+import dev.vigil.runtime.app.VigilService;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.HealthCheck;
 import dev.vigil.runtime.management.ManagementServer;
 import dev.vigil.runtime.management.Metrics;
-import dev.vigil.runtime.streams.AppDefinition;
-import dev.vigil.runtime.streams.StreamsApp;
 import dev.vigil.runtime.topics.ProvisionReport;
 import dev.vigil.runtime.topics.TopicProvisioner;
 import dev.vigil.schemas.topics.TopicCatalog;
@@ -83,9 +84,14 @@ final class UpCommand implements Callable<Integer> {
     CoreConfig config =
         configOptions.load(
             Map.of(
-                CoreConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                CoreConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toString(),
-                CoreConfig.MANAGEMENT_HOST_CONFIG, host));
+                CoreConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                CoreConfig.STATE_DIR_CONFIG,
+                dataDir.resolve("streams").toString(),
+                CoreConfig.MANAGEMENT_HOST_CONFIG,
+                host,
+                BridgeConfig.HOST_CONFIG,
+                host));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "vigil-shutdown"));
     try {
       start(broker, config, out);
@@ -124,11 +130,13 @@ final class UpCommand implements Callable<Integer> {
         new ManagementServer(config.managementHost(), config.managementPort(), registry);
     running.push(management);
     management.register(new HealthCheck("broker", () -> true, () -> true, () -> "RUNNING"));
+    List<VigilService> started = new ArrayList<>();
     for (AppDefinition definition : apps) {
-      StreamsApp app = definition.create(config, topics, registry);
+      VigilService app = definition.create(config, topics, registry);
       running.push(app);
       management.register(app.healthCheck());
       app.start();
+      started.add(app);
     }
 
     out.printf("Vigil is up.%n");
@@ -148,11 +156,9 @@ final class UpCommand implements Callable<Integer> {
     out.printf(
         "  Management     http://%s:%d/metrics  /health/live  /health/ready%n",
         config.managementHost(), management.port());
-    out.printf(
-        "  Apps           %s%n",
-        apps.isEmpty()
-            ? "none in this build yet"
-            : String.join(", ", apps.stream().map(AppDefinition::name).toList()));
+    for (VigilService app : started) {
+      out.printf("  %-14s %s%n", app.name(), app);
+    }
     out.printf("Press Ctrl-C to stop.%n");
     out.flush();
   }

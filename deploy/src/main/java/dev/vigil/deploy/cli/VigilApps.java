@@ -1,17 +1,26 @@
 package dev.vigil.deploy.cli;
 
-import dev.vigil.runtime.streams.AppDefinition;
+import dev.vigil.bridge.BridgeApp;
+import dev.vigil.runtime.app.AppDefinition;
+import dev.vigil.runtime.config.CoreConfig;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
- * Every stream app this build contains, in pipeline order. Each stream module adds its definition
- * here when it lands (enrichment, anomaly, forecast, rca); until then {@code vigil up} runs the
- * broker, topics and management endpoint only.
+ * Every app this build contains, in pipeline order. Each app module adds its definition here when
+ * it lands; {@code vigil up} runs them all.
  */
 final class VigilApps {
   private VigilApps() {}
 
   static List<AppDefinition> all() {
-    return List.of();
+    return List.of(new BridgeApp.Definition());
+  }
+
+  /** The shared settings plus every app's own: what every command validates settings against. */
+  static ConfigDef definition() {
+    ConfigDef definition = CoreConfig.definition();
+    all().forEach(app -> app.define(definition));
+    return definition;
   }
 }

@@ -42,7 +42,10 @@ public final class ConfigReference {
     if (!key.hasDefault()) {
       return "(required)";
     }
-    String value = String.valueOf(key.defaultValue);
+    String value =
+        key.defaultValue instanceof org.apache.kafka.common.config.types.Password password
+            ? password.value()
+            : String.valueOf(key.defaultValue);
     return value.isEmpty() ? "(empty)" : "`" + value + "`";
   }
 

@@ -79,11 +79,12 @@ public class CoreConfig extends AbstractConfig {
   }
 
   /**
-   * Validates settings against an app's definition, which must include {@link #definition()}.
+   * Validates settings against a definition that extends {@link #definition()} with the keys of the
+   * apps that run in this process.
    *
    * @throws ConfigError naming the first key at fault
    */
-  protected CoreConfig(ConfigDef definition, ConfigSources sources) {
+  public CoreConfig(ConfigDef definition, ConfigSources sources) {
     super(definition, checked(definition, sources), false);
     this.sources = sources;
   }

@@ -1,5 +1,6 @@
 package dev.vigil.runtime.streams;
 
+import dev.vigil.runtime.app.VigilService;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.HealthCheck;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * An exception that escapes the handlers shuts the client down rather than crash-looping a thread:
  * the app turns unhealthy, and the orchestrator restarts the process.
  */
-public final class StreamsApp implements AutoCloseable {
+public final class StreamsApp implements VigilService {
   private static final Logger LOGGER = LoggerFactory.getLogger(StreamsApp.class);
 
   private final String name;
@@ -108,6 +109,7 @@ public final class StreamsApp implements AutoCloseable {
    *
    * @throws IllegalStateException if it is not RUNNING within {@code startup.timeout.ms}, or failed
    */
+  @Override
   public void start() {
     LOGGER.info("Starting app {} (application.id {})", name, applicationId(name, config));
     streams.start();
@@ -131,7 +133,7 @@ public final class StreamsApp implements AutoCloseable {
     }
   }
 
-  /** The app name. */
+  @Override
   public String name() {
     return name;
   }
@@ -141,12 +143,18 @@ public final class StreamsApp implements AutoCloseable {
     return streams.state();
   }
 
+  @Override
+  public String toString() {
+    return "Kafka Streams app " + applicationId(name, config) + " (" + streams.state() + ")";
+  }
+
   /** Dead letters this app wrote. */
   public long deadLettered() {
     return deadLetters.total();
   }
 
   /** Live while not failed; ready only while RUNNING (not while rebalancing or restoring). */
+  @Override
   public HealthCheck healthCheck() {
     return new HealthCheck(
         name,

@@ -1,0 +1,202 @@
+package dev.vigil.bridge.internal;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.vigil.runtime.otlp.OtlpSignal;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts an OTLP export request into Kafka records the way the Collector's Kafka exporter keys them
+ * (one resource per record, keyed by {@code service.name}), and further splits a resource whose
+ * batch would exceed the record size limit, where the Collector fails the whole batch instead.
+ *
+ * <p>The three signals share one shape (request → resource batches → scope batches → items), so
+ * splitting works on protobuf descriptors; the common case, a resource under the limit, costs one
+ * serialization and no reflection.
+ */
+public final class RequestSplitter {
+  /** Service name of a resource without one, as the OpenTelemetry specification says. */
+  public static final String UNKNOWN_SERVICE = "unknown_service";
+
+  // Bytes a length-delimited field adds around its message: tag + length varint (<= 5 bytes).
+  private static final int FIELD_OVERHEAD = 6;
+
+  private final int maxRecordBytes;
+
+  /**
+   * @param maxRecordBytes the largest record value to produce
+   */
+  public RequestSplitter(int maxRecordBytes) {
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /** Splits a request of {@code signal}. */
+  public SplitRequest split(OtlpSignal signal, Message request) {
+    Shape shape = Shape.of(signal);
+    List<OtlpRecord> records = new ArrayList<>();
+    int[] rejected = {0};
+    StringBuilder why = new StringBuilder();
+    FieldDescriptor resourcesField =
+        request.getDescriptorForType().findFieldByName(shape.resources);
+    for (Object o : (List<?>) request.getField(resourcesField)) {
+      Message batch = (Message) o;
+      String service =
+          serviceName(
+              (Resource) batch.getField(batch.getDescriptorForType().findFieldByName("resource")));
+      Message single = request.newBuilderForType().addRepeatedField(resourcesField, batch).build();
+      if (single.getSerializedSize() <= maxRecordBytes) {
+        records.add(new OtlpRecord(service, single.toByteArray(), countItems(shape, batch)));
+      } else {
+        splitBatch(shape, request, resourcesField, batch, service, records, rejected, why);
+      }
+    }
+    return new SplitRequest(records, rejected[0], why.toString());
+  }
+
+  private void splitBatch(
+      Shape shape,
+      Message request,
+      FieldDescriptor resourcesField,
+      Message batch,
+      String service,
+      List<OtlpRecord> records,
+      int[] rejected,
+      StringBuilder why) {
+    FieldDescriptor scopesField = batch.getDescriptorForType().findFieldByName(shape.scopes);
+    Message emptyBatch = batch.toBuilder().clearField(scopesField).build();
+    int base = emptyBatch.getSerializedSize() + 2 * FIELD_OVERHEAD;
+    Message.Builder current = emptyBatch.toBuilder();
+    int currentSize = base;
+    int currentItems = 0;
+    for (Object s : (List<?>) batch.getField(scopesField)) {
+      Message scope = (Message) s;
+      FieldDescriptor itemsField = scope.getDescriptorForType().findFieldByName(shape.items);
+      Message emptyScope = scope.toBuilder().clearField(itemsField).build();
+      int scopeBase = emptyScope.getSerializedSize() + FIELD_OVERHEAD;
+      Message.Builder scopePart = null;
+      for (Object i : (List<?>) scope.getField(itemsField)) {
+        Message item = (Message) i;
+        int itemSize = item.getSerializedSize() + FIELD_OVERHEAD;
+        if (base + scopeBase + itemSize > maxRecordBytes) {
+          rejected[0] += itemCount(item);
+          if (why.isEmpty()) {
+            why.append("an item of ")
+                .append(service)
+                .append(" is ")
+                .append(itemSize)
+                .append(" bytes, over the record limit of ")
+                .append(maxRecordBytes);
+          }
+          continue;
+        }
+        int added = itemSize + (scopePart == null ? scopeBase : 0);
+        if (currentSize + added > maxRecordBytes) {
+          if (scopePart != null) {
+            current.addRepeatedField(scopesField, scopePart.build());
+          }
+          records.add(record(request, resourcesField, current.build(), service, currentItems));
+          current = emptyBatch.toBuilder();
+          currentSize = base;
+          currentItems = 0;
+          scopePart = null;
+          added = itemSize + scopeBase;
+        }
+        if (scopePart == null) {
+          scopePart = emptyScope.toBuilder();
+        }
+        scopePart.addRepeatedField(itemsField, item);
+        currentSize += added;
+        currentItems += itemCount(item);
+      }
+      if (scopePart != null) {
+        current.addRepeatedField(scopesField, scopePart.build());
+      }
+    }
+    if (currentItems > 0) {
+      records.add(record(request, resourcesField, current.build(), service, currentItems));
+    }
+  }
+
+  private static OtlpRecord record(
+      Message request, FieldDescriptor resourcesField, Message batch, String service, int items) {
+    Message single = request.newBuilderForType().addRepeatedField(resourcesField, batch).build();
+    return new OtlpRecord(service, single.toByteArray(), items);
+  }
+
+  /** Data points, spans or log records in a resource batch. */
+  static int countItems(Shape shape, Message batch) {
+    int count = 0;
+    for (Object s :
+        (List<?>) batch.getField(batch.getDescriptorForType().findFieldByName(shape.scopes))) {
+      Message scope = (Message) s;
+      List<?> items =
+          (List<?>) scope.getField(scope.getDescriptorForType().findFieldByName(shape.items));
+      if (shape == Shape.METRICS) {
+        for (Object metric : items) {
+          count += dataPoints((Metric) metric);
+        }
+      } else {
+        count += items.size();
+      }
+    }
+    return count;
+  }
+
+  private static int itemCount(Message item) {
+    return item instanceof Metric metric ? dataPoints(metric) : 1;
+  }
+
+  /** Data points of one metric, whatever its type. */
+  public static int dataPoints(Metric metric) {
+    return switch (metric.getDataCase()) {
+      case GAUGE -> metric.getGauge().getDataPointsCount();
+      case SUM -> metric.getSum().getDataPointsCount();
+      case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> metric.getSummary().getDataPointsCount();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
+  /** The resource's {@code service.name}, or {@value #UNKNOWN_SERVICE}. */
+  public static String serviceName(Resource resource) {
+    for (KeyValue attribute : resource.getAttributesList()) {
+      if ("service.name".equals(attribute.getKey())
+          && attribute.getValue().getValueCase() == AnyValue.ValueCase.STRING_VALUE
+          && !attribute.getValue().getStringValue().isBlank()) {
+        return attribute.getValue().getStringValue();
+      }
+    }
+    return UNKNOWN_SERVICE;
+  }
+
+  /** Field names of one signal's request shape. */
+  enum Shape {
+    METRICS("resource_metrics", "scope_metrics", "metrics"),
+    TRACES("resource_spans", "scope_spans", "spans"),
+    LOGS("resource_logs", "scope_logs", "log_records");
+
+    final String resources;
+    final String scopes;
+    final String items;
+
+    Shape(String resources, String scopes, String items) {
+      this.resources = resources;
+      this.scopes = scopes;
+      this.items = items;
+    }
+
+    static Shape of(OtlpSignal signal) {
+      return switch (signal) {
+        case METRICS -> METRICS;
+        case TRACES -> TRACES;
+        case LOGS -> LOGS;
+      };
+    }
+  }
+}
