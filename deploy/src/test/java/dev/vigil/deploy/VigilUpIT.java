@@ -114,7 +114,7 @@ class VigilUpIT {
     try (VigilProcess again = VigilProcess.start(up)) {
       awaitUp(again);
       assertThat(line(again.stdout(), "Data")).isEqualTo(clusterId);
-      assertThat(again.stdout()).contains("11 ready, 0 created now");
+      assertThat(again.stdout()).contains((topics.all().size() + 2) + " ready, 0 created now");
       String logs =
           run(
               kcat.toString(),

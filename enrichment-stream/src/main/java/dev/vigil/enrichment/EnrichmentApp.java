@@ -1,14 +1,12 @@
 package dev.vigil.enrichment;
 
 import dev.vigil.enrichment.internal.EnrichmentMetrics;
-import dev.vigil.runtime.config.ConfigSources;
+import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
-import dev.vigil.runtime.streams.AppDefinition;
 import dev.vigil.runtime.streams.StreamsApp;
 import dev.vigil.schemas.topics.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
-import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** The enrichment app: its topology run through the shared {@link StreamsApp} lifecycle. */
 public final class EnrichmentApp {
@@ -26,7 +24,7 @@ public final class EnrichmentApp {
     EnrichmentMetrics metrics = new EnrichmentMetrics(registry);
     return new StreamsApp(
         EnrichmentTopology.APP,
-        config,
+        config.core(),
         EnrichmentTopology.build(config.settings(), topics, metrics),
         topics.dlq(EnrichmentTopology.APP).name(),
         registry);
@@ -39,21 +37,14 @@ public final class EnrichmentApp {
       return EnrichmentTopology.APP;
     }
 
-    /**
-     * Builds the app from the shared settings; the enrichment keys take their defaults unless
-     * {@code config} already is an {@link EnrichmentConfig}.
-     */
     @Override
-    public StreamsApp create(CoreConfig config, TopicCatalog topics, MeterRegistry registry) {
-      EnrichmentConfig enrichmentConfig =
-          config instanceof EnrichmentConfig own ? own : new EnrichmentConfig(sourcesOf(config));
-      return EnrichmentApp.create(enrichmentConfig, topics, registry);
+    public void define(ConfigDef definition) {
+      EnrichmentConfig.define(definition);
     }
 
-    private static ConfigSources sourcesOf(CoreConfig config) {
-      Map<String, String> values = new HashMap<>();
-      config.originalsStrings().forEach(values::put);
-      return new ConfigSources().cli(values);
+    @Override
+    public StreamsApp create(CoreConfig config, TopicCatalog topics, MeterRegistry registry) {
+      return EnrichmentApp.create(new EnrichmentConfig(config), topics, registry);
     }
   }
 }

@@ -11,8 +11,11 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** The shared settings plus the enrichment stream's own, validated at construction. */
-public final class EnrichmentConfig extends CoreConfig {
+/**
+ * The enrichment stream's settings, read from the process's {@link CoreConfig}, which was validated
+ * against a definition that includes {@link #define} (as {@code vigil} does for every app).
+ */
+public final class EnrichmentConfig {
   public static final String GRACE_CONFIG = "enrichment.window.grace.ms";
   private static final String GRACE_DOC =
       "How long after the end of a 1-minute window out-of-order data is still folded in; later"
@@ -40,23 +43,34 @@ public final class EnrichmentConfig extends CoreConfig {
 
   private static final String GROUP = "Enrichment";
 
+  private final CoreConfig config;
+
   /**
-   * Validates the settings.
+   * Reads the enrichment settings of a config validated against a definition with {@link #define}.
+   */
+  public EnrichmentConfig(CoreConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Validates settings against the shared keys plus the enrichment keys (for one-app processes and
+   * tests).
    *
    * @throws dev.vigil.runtime.config.ConfigError naming the first key at fault
    */
-  public EnrichmentConfig(ConfigSources sources) {
-    super(definitionWithEnrichment(), sources);
-  }
-
-  /** The shared definition plus the enrichment keys. */
-  public static ConfigDef definitionWithEnrichment() {
+  public static EnrichmentConfig load(ConfigSources sources) {
     ConfigDef def = CoreConfig.definition();
-    addEnrichmentConfigs(def);
-    return def;
+    define(def);
+    return new EnrichmentConfig(new CoreConfig(def, sources));
   }
 
-  private static void addEnrichmentConfigs(ConfigDef def) {
+  /** The shared settings. */
+  public CoreConfig core() {
+    return config;
+  }
+
+  /** Adds the enrichment keys to a definition. */
+  public static void define(ConfigDef def) {
     EnrichmentSettings d = EnrichmentSettings.defaults();
     int order = 0;
     def.define(
@@ -140,14 +154,14 @@ public final class EnrichmentConfig extends CoreConfig {
 
   /** The typed settings of the topology. */
   public EnrichmentSettings settings() {
-    List<String> dims = getList(DIMENSIONS_CONFIG);
+    List<String> dims = config.getList(DIMENSIONS_CONFIG);
     return new EnrichmentSettings(
-        Duration.ofMillis(getLong(GRACE_CONFIG)),
+        Duration.ofMillis(config.getLong(GRACE_CONFIG)),
         new LinkedHashSet<>(dims.stream().map(String::trim).filter(s -> !s.isEmpty()).toList()),
-        getInt(MAX_SERIES_CONFIG),
-        Duration.ofMillis(getLong(CUMULATIVE_TTL_CONFIG)),
-        Duration.ofMillis(getLong(PAIRING_TTL_CONFIG)),
-        getInt(MAX_PENDING_SPANS_CONFIG),
-        getDouble(ACCURACY_CONFIG));
+        config.getInt(MAX_SERIES_CONFIG),
+        Duration.ofMillis(config.getLong(CUMULATIVE_TTL_CONFIG)),
+        Duration.ofMillis(config.getLong(PAIRING_TTL_CONFIG)),
+        config.getInt(MAX_PENDING_SPANS_CONFIG),
+        config.getDouble(ACCURACY_CONFIG));
   }
 }

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class EnrichmentConfigTest {
   private static EnrichmentConfig config(String key, String value) {
-    return new EnrichmentConfig(new ConfigSources().cli(Map.of(key, value)));
+    return EnrichmentConfig.load(new ConfigSources().cli(Map.of(key, value)));
   }
 
   @Test
   void defaultsMatchTheSettingsDefaults() {
-    EnrichmentSettings settings = new EnrichmentConfig(new ConfigSources()).settings();
+    EnrichmentSettings settings = EnrichmentConfig.load(new ConfigSources()).settings();
 
     assertThat(settings).isEqualTo(EnrichmentSettings.defaults());
   }
@@ -27,7 +27,7 @@ class EnrichmentConfigTest {
   @Test
   void readsEveryKey() {
     EnrichmentSettings settings =
-        new EnrichmentConfig(
+        EnrichmentConfig.load(
                 new ConfigSources()
                     .cli(
                         Map.of(

@@ -68,7 +68,7 @@ class EnrichmentIT {
   @BeforeAll
   static void startApp() throws Exception {
     EnrichmentConfig config =
-        new EnrichmentConfig(
+        EnrichmentConfig.load(
             new ConfigSources()
                 .cli(
                     Map.of(
@@ -83,7 +83,9 @@ class EnrichmentIT {
                         "10000")));
     topics =
         TopicCatalog.create(
-            config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
+            config.core().topicPrefix(),
+            config.core().topicPartitions(),
+            config.core().topicReplicationFactor());
     List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
     specs.add(topics.dlq(EnrichmentTopology.APP));
     assertThat(new TopicProvisioner(KAFKA.admin(), Duration.ofSeconds(30)).provision(specs).ok())
@@ -99,7 +101,7 @@ class EnrichmentIT {
                 .setDomain("commerce")
                 .build()));
     registry = Metrics.newRegistry();
-    app = new EnrichmentApp.Definition().create(config, topics, registry);
+    app = new EnrichmentApp.Definition().create(config.core(), topics, registry);
     app.start();
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       TailCommand.class,
       ConfigCommand.class,
+      CatalogCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
