@@ -20,6 +20,7 @@ import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
@@ -101,8 +102,13 @@ final class SdkTelemetry {
 
     /** One export at {@code t}: an ExportMetricsServiceRequest. */
     byte[] collect(Instant t) {
+      return bytes(MetricsRequestMarshaler.create(collectData(t)));
+    }
+
+    /** One collection at {@code t}, for an SDK exporter. */
+    Collection<MetricData> collectData(Instant t) {
       clock.set(t);
-      return bytes(MetricsRequestMarshaler.create(registration.collectAllMetrics()));
+      return registration.collectAllMetrics();
     }
 
     @Override
@@ -158,10 +164,15 @@ final class SdkTelemetry {
     }
 
     /** Every span finished since the last call, as one ExportTraceServiceRequest. */
-    synchronized byte[] export() {
-      byte[] bytes = bytes(TraceRequestMarshaler.create(new ArrayList<>(finished)));
+    byte[] export() {
+      return bytes(TraceRequestMarshaler.create(drain()));
+    }
+
+    /** Every span finished since the last call, for an SDK exporter. */
+    synchronized List<SpanData> drain() {
+      List<SpanData> spans = new ArrayList<>(finished);
       finished.clear();
-      return bytes;
+      return spans;
     }
 
     @Override
@@ -205,10 +216,15 @@ final class SdkTelemetry {
           .emit();
     }
 
-    synchronized byte[] export() {
-      byte[] bytes = bytes(LogsRequestMarshaler.create(new ArrayList<>(finished)));
+    byte[] export() {
+      return bytes(LogsRequestMarshaler.create(drain()));
+    }
+
+    /** Every record emitted since the last call, for an SDK exporter. */
+    synchronized List<LogRecordData> drain() {
+      List<LogRecordData> logs = new ArrayList<>(finished);
       finished.clear();
-      return bytes;
+      return logs;
     }
 
     @Override
