@@ -3,7 +3,10 @@ package dev.vigil.enrichment.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -18,11 +21,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * increase since the previous one. A reset (a new start time, or a count that went down) yields the
  * new point's values in full: the stream restarted from zero at its start time. A point not newer
  * than the last one (a duplicate or out of order) yields nothing. A change of bucket layout starts
- * a new baseline.
+ * a new baseline (that interval's increase is not counted).
+ *
+ * <p>One store entry (key: the service name) holds the last points of every cumulative stream of
+ * one service, kept decoded in memory and written back once per input record ({@link #flush()}).
  */
 public final class Cumulative {
   private final long windowNanos;
   private final long ttlMs;
+  private final Map<String, Streams> services = new HashMap<>();
+  private final List<Streams> dirty = new ArrayList<>();
   private KeyValueStore<Bytes, byte[]> store;
 
   /** Conversion with the given window length (for fresh streams) and idle TTL. */
@@ -34,6 +42,8 @@ public final class Cumulative {
   /** Binds the store of last values. */
   public void init(KeyValueStore<Bytes, byte[]> kvStore) {
     this.store = kvStore;
+    services.clear();
+    dirty.clear();
   }
 
   /**
@@ -49,20 +59,28 @@ public final class Cumulative {
   public record Delta(double[] values, boolean reset, boolean whole, double min, double max) {}
 
   /**
-   * The increase of a scalar or vector cumulative stream since its last point; {@code null} for a
-   * baseline, a duplicate or an out-of-order point. Index {@code notMonotonic} of {@code values}
-   * (e.g. a histogram's sum) is not used for reset detection; -1 for none.
+   * The increase of a scalar or vector cumulative stream of {@code service} since its last point;
+   * {@code null} for a baseline, a duplicate or an out-of-order point. Index {@code notMonotonic}
+   * of {@code values} (e.g. a histogram's sum) is not used for reset detection; -1 for none.
    */
   public Delta delta(
-      String id, long startNanos, long timeNanos, long layout, double[] values, int notMonotonic) {
-    return delta(id, startNanos, timeNanos, layout, values, notMonotonic, Double.NaN, Double.NaN);
+      String service,
+      String id,
+      long startNanos,
+      long timeNanos,
+      long layout,
+      double[] values,
+      int notMonotonic) {
+    return delta(
+        service, id, startNanos, timeNanos, layout, values, notMonotonic, Double.NaN, Double.NaN);
   }
 
   /**
-   * As {@link #delta(String, long, long, long, double[], int)}, for points that also carry their
-   * lifetime min and max (NaN when absent): a new lifetime extreme happened in this interval.
+   * As {@link #delta(String, String, long, long, long, double[], int)}, for points that also carry
+   * their lifetime min and max (NaN when absent): a new lifetime extreme happened in this interval.
    */
   public Delta delta(
+      String service,
       String id,
       long startNanos,
       long timeNanos,
@@ -71,40 +89,48 @@ public final class Cumulative {
       int notMonotonic,
       double min,
       double max) {
-    Bytes key = Bytes.wrap(id.getBytes(StandardCharsets.UTF_8));
-    byte[] stored = store.get(key);
-    if (stored == null) {
-      store.put(key, encode(startNanos, timeNanos, layout, values, min, max));
+    Streams streams = streams(service);
+    Last prev = streams.last.get(id);
+    Last now = new Last(startNanos, timeNanos, layout, values, min, max);
+    if (prev == null) {
+      streams.put(id, now, dirty);
       boolean fresh = startNanos > 0 && timeNanos - startNanos <= windowNanos;
       return fresh ? new Delta(values, false, true, min, max) : null;
     }
-    ByteBuffer prev = ByteBuffer.wrap(stored);
-    long prevStart = prev.getLong();
-    long prevTime = prev.getLong();
-    long prevLayout = prev.getLong();
-    int n = prev.getInt();
-    if (timeNanos <= prevTime) {
+    if (timeNanos <= prev.timeNanos) {
       return null;
     }
-    store.put(key, encode(startNanos, timeNanos, layout, values, min, max));
-    if (prevLayout != layout || n != values.length) {
+    streams.put(id, now, dirty);
+    if (prev.layout != layout || prev.values.length != values.length) {
       return null;
     }
-    double[] delta = new double[n];
-    boolean reset = startNanos != 0 && prevStart != 0 && startNanos != prevStart;
-    for (int i = 0; i < n; i++) {
-      delta[i] = values[i] - prev.getDouble();
+    double[] delta = new double[values.length];
+    boolean reset = startNanos != 0 && prev.startNanos != 0 && startNanos != prev.startNanos;
+    for (int i = 0; i < values.length; i++) {
+      delta[i] = values[i] - prev.values[i];
       if (delta[i] < 0 && i != notMonotonic) {
         reset = true;
       }
     }
-    double prevMin = prev.getDouble();
-    double prevMax = prev.getDouble();
     if (reset) {
       return new Delta(values, true, true, min, max);
     }
     return new Delta(
-        delta, false, false, min < prevMin ? min : Double.NaN, max > prevMax ? max : Double.NaN);
+        delta, false, false, min < prev.min ? min : Double.NaN, max > prev.max ? max : Double.NaN);
+  }
+
+  /** Writes the streams of every service touched since the last flush. */
+  public void flush() {
+    for (Streams streams : dirty) {
+      Bytes key = key(streams.service);
+      if (streams.last.isEmpty()) {
+        store.delete(key);
+      } else {
+        store.put(key, streams.encode());
+      }
+      streams.dirty = false;
+    }
+    dirty.clear();
   }
 
   /**
@@ -112,27 +138,110 @@ public final class Cumulative {
    */
   public int expire(long nowMs) {
     long cutoffNanos = (nowMs - ttlMs) * 1_000_000L;
-    List<Bytes> expired = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> entry = all.next();
-        if (ByteBuffer.wrap(entry.value).getLong(8) < cutoffNanos) {
-          expired.add(entry.key);
+        names.add(new String(entry.key.get(), StandardCharsets.UTF_8));
+      }
+    }
+    int expired = 0;
+    for (String service : names) {
+      Streams streams = streams(service);
+      for (Iterator<Last> it = streams.last.values().iterator(); it.hasNext(); ) {
+        if (it.next().timeNanos < cutoffNanos) {
+          it.remove();
+          expired++;
+          if (!streams.dirty) {
+            streams.dirty = true;
+            dirty.add(streams);
+          }
         }
       }
     }
-    expired.forEach(store::delete);
-    return expired.size();
+    flush();
+    services.values().removeIf(s -> s.last.isEmpty());
+    return expired;
   }
 
-  private static byte[] encode(
-      long start, long time, long layout, double[] values, double min, double max) {
-    ByteBuffer buf = ByteBuffer.allocate(8 * 3 + 4 + 8 * values.length + 16);
-    buf.putLong(start).putLong(time).putLong(layout).putInt(values.length);
-    for (double v : values) {
-      buf.putDouble(v);
+  private Streams streams(String service) {
+    Streams streams = services.get(service);
+    if (streams == null) {
+      streams = new Streams(service);
+      byte[] stored = store.get(key(service));
+      if (stored != null) {
+        streams.decode(stored);
+      }
+      services.put(service, streams);
     }
-    buf.putDouble(min).putDouble(max);
-    return buf.array();
+    return streams;
+  }
+
+  private static Bytes key(String service) {
+    return Bytes.wrap(service.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private record Last(
+      long startNanos, long timeNanos, long layout, double[] values, double min, double max) {}
+
+  /** The last points of the cumulative streams of one service. */
+  private static final class Streams {
+    final String service;
+    final Map<String, Last> last = new HashMap<>();
+    boolean dirty;
+
+    Streams(String service) {
+      this.service = service;
+    }
+
+    void put(String id, Last point, List<Streams> dirtyList) {
+      last.put(id, point);
+      if (!dirty) {
+        dirty = true;
+        dirtyList.add(this);
+      }
+    }
+
+    byte[] encode() {
+      List<byte[]> ids = new ArrayList<>(last.size());
+      int size = 4;
+      for (Map.Entry<String, Last> entry : last.entrySet()) {
+        byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
+        ids.add(id);
+        size += 4 + id.length + 8 * 3 + 4 + 8 * entry.getValue().values.length + 16;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(size).putInt(last.size());
+      int i = 0;
+      for (Last point : last.values()) {
+        byte[] id = ids.get(i++);
+        buf.putInt(id.length).put(id);
+        buf.putLong(point.startNanos).putLong(point.timeNanos).putLong(point.layout);
+        buf.putInt(point.values.length);
+        for (double v : point.values) {
+          buf.putDouble(v);
+        }
+        buf.putDouble(point.min).putDouble(point.max);
+      }
+      return buf.array();
+    }
+
+    void decode(byte[] bytes) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      int n = buf.getInt();
+      for (int i = 0; i < n; i++) {
+        byte[] id = new byte[buf.getInt()];
+        buf.get(id);
+        long start = buf.getLong();
+        long time = buf.getLong();
+        long layout = buf.getLong();
+        double[] values = new double[buf.getInt()];
+        for (int j = 0; j < values.length; j++) {
+          values[j] = buf.getDouble();
+        }
+        last.put(
+            new String(id, StandardCharsets.UTF_8),
+            new Last(start, time, layout, values, buf.getDouble(), buf.getDouble()));
+      }
+    }
   }
 }

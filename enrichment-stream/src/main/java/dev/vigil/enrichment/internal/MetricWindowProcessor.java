@@ -99,6 +99,7 @@ public final class MetricWindowProcessor
       }
     }
     windows.flush();
+    cumulative.flush();
     if (batchMax != Long.MIN_VALUE) {
       windows.advance(batchMax);
     }
@@ -186,7 +187,8 @@ public final class MetricWindowProcessor
     if (isCumulative) {
       Cumulative.Delta d =
           cumulative.delta(
-              rawId(service, name, p.getAttributesList()),
+              service,
+              rawId(name, p.getAttributesList()),
               p.getStartTimeUnixNano(),
               p.getTimeUnixNano(),
               0,
@@ -221,7 +223,8 @@ public final class MetricWindowProcessor
     if (isCumulative) {
       Cumulative.Delta d =
           cumulative.delta(
-              rawId(service, name, p.getAttributesList()),
+              service,
+              rawId(name, p.getAttributesList()),
               p.getStartTimeUnixNano(),
               p.getTimeUnixNano(),
               p.getExplicitBoundsList().hashCode(),
@@ -291,7 +294,8 @@ public final class MetricWindowProcessor
               ^ ((long) neg << 56);
       Cumulative.Delta d =
           cumulative.delta(
-              rawId(service, name, p.getAttributesList()),
+              service,
+              rawId(name, p.getAttributesList()),
               p.getStartTimeUnixNano(),
               p.getTimeUnixNano(),
               layout,
@@ -331,7 +335,8 @@ public final class MetricWindowProcessor
     // Summary count and sum are cumulative by definition.
     Cumulative.Delta d =
         cumulative.delta(
-            rawId(service, name, p.getAttributesList()),
+            service,
+            rawId(name, p.getAttributesList()),
             p.getStartTimeUnixNano(),
             p.getTimeUnixNano(),
             0,
@@ -399,8 +404,8 @@ public final class MetricWindowProcessor
     }
   }
 
-  private static String rawId(String service, String name, List<KeyValue> attributes) {
-    return service + '\u0000' + name + '\u0000' + Otlp.identity(attributes);
+  private static String rawId(String name, List<KeyValue> attributes) {
+    return name + '\u0000' + Otlp.identity(attributes);
   }
 
   private static double value(NumberDataPoint p) {

@@ -2,12 +2,13 @@ package dev.vigil.enrichment.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -18,10 +19,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Open event-time tumbling windows of one task, backed by a changelogged key-value store, with the
  * task's watermark and the cardinality guard.
  *
- * <p>Store keys are the window start (8 bytes, big-endian) followed by the series id (UTF-8); the
- * empty key holds the watermark, the largest event time seen. Aggregates live decoded in memory and
- * are written back once per input record ({@link #flush()}), so a batch of many points costs one
- * store write per touched series; the store is rebuilt into memory on {@link #init}.
+ * <p>One store entry holds every series of one service in one window: the key is the window start
+ * (8 bytes, big-endian) followed by the service name (UTF-8), the value the service's aggregates. A
+ * per-service batch (one OTLP resource) thus costs one store write and one changelog record per
+ * window it touches, not one per series. The empty key holds the watermark, the largest event time
+ * seen. Aggregates live decoded in memory, are written back once per input record ({@link
+ * #flush()}), and are rebuilt from the store on {@link #init}.
  *
  * <p>A window closes once the watermark reaches its end plus the grace; input older than that is
  * late and {@link #aggregate} refuses it. The cardinality guard admits at most {@code
@@ -36,6 +39,7 @@ public final class WindowState {
   private final int maxSeriesPerService;
   private final double accuracy;
   private final TreeMap<Long, Window> open = new TreeMap<>();
+  private final List<ServiceSeries> dirty = new ArrayList<>();
   private KeyValueStore<Bytes, byte[]> store;
   private long watermark = Long.MIN_VALUE;
   private long storedWatermark = Long.MIN_VALUE;
@@ -53,6 +57,7 @@ public final class WindowState {
   public void init(KeyValueStore<Bytes, byte[]> kvStore) {
     this.store = Objects.requireNonNull(kvStore, "store");
     open.clear();
+    dirty.clear();
     watermark = Long.MIN_VALUE;
     try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
       while (all.hasNext()) {
@@ -63,12 +68,9 @@ public final class WindowState {
           continue;
         }
         long start = ByteBuffer.wrap(key, 0, 8).getLong();
-        String id = new String(key, 8, key.length - 8, StandardCharsets.UTF_8);
-        Window window = open.computeIfAbsent(start, Window::new);
-        window.series.put(id, Aggregate.decode(entry.value, accuracy));
-        if (!SeriesIds.isOverflow(id)) {
-          window.perService.merge(SeriesIds.service(id), 1, Integer::sum);
-        }
+        String service = new String(key, 8, key.length - 8, StandardCharsets.UTF_8);
+        ServiceSeries series = open.computeIfAbsent(start, Window::new).of(service);
+        series.decode(entry.value, accuracy);
       }
     }
     storedWatermark = watermark;
@@ -86,27 +88,27 @@ public final class WindowState {
     if (watermark != Long.MIN_VALUE && start + windowMs + graceMs <= watermark) {
       return null;
     }
-    Window window = open.computeIfAbsent(start, Window::new);
-    Aggregate aggregate = window.series.get(id);
+    ServiceSeries series = open.computeIfAbsent(start, Window::new).of(service);
+    Aggregate aggregate = series.aggregates.get(id);
     if (aggregate == null) {
-      int seen = window.perService.getOrDefault(service, 0);
-      if (seen >= maxSeriesPerService) {
+      if (series.admitted >= maxSeriesPerService) {
         overflowed = true;
-        id = SeriesIds.overflow(service);
-        aggregate = window.series.get(id);
-        if (aggregate == null) {
-          aggregate = new Aggregate(Aggregate.Kind.OVERFLOW, null, accuracy);
-          window.series.put(id, aggregate);
-        }
+        aggregate =
+            series.aggregates.computeIfAbsent(
+                SeriesIds.overflow(service),
+                k -> new Aggregate(Aggregate.Kind.OVERFLOW, null, accuracy));
       } else {
         aggregate = new Aggregate(kind, unit, accuracy);
-        window.series.put(id, aggregate);
-        window.perService.put(service, seen + 1);
+        series.aggregates.put(id, aggregate);
+        series.admitted++;
       }
     } else if (aggregate.kind() == Aggregate.Kind.OVERFLOW) {
       overflowed = true;
     }
-    window.dirty.add(id);
+    if (!series.dirty) {
+      series.dirty = true;
+      dirty.add(series);
+    }
     return aggregate;
   }
 
@@ -127,15 +129,13 @@ public final class WindowState {
     return watermark;
   }
 
-  /** Writes every aggregate touched since the last flush, and the watermark, to the store. */
+  /** Writes every service touched since the last flush, and the watermark, to the store. */
   public void flush() {
-    for (Window window : open.values()) {
-      for (String id : window.dirty) {
-        Aggregate aggregate = window.series.get(id);
-        store.put(key(window.start, id), aggregate.encode());
-      }
-      window.dirty.clear();
+    for (ServiceSeries series : dirty) {
+      store.put(key(series.start, series.service), series.encode());
+      series.dirty = false;
     }
+    dirty.clear();
     if (watermark != storedWatermark) {
       store.put(WATERMARK_KEY, ByteBuffer.allocate(8).putLong(watermark).array());
       storedWatermark = watermark;
@@ -151,9 +151,11 @@ public final class WindowState {
       if (start + windowMs + graceMs > watermark) {
         break;
       }
-      for (Map.Entry<String, Aggregate> series : entry.getValue().series.entrySet()) {
-        consumer.accept(start, start + windowMs, series.getKey(), series.getValue());
-        store.delete(key(start, series.getKey()));
+      for (ServiceSeries series : entry.getValue().services.values()) {
+        for (Map.Entry<String, Aggregate> aggregate : series.aggregates.entrySet()) {
+          consumer.accept(start, start + windowMs, aggregate.getKey(), aggregate.getValue());
+        }
+        store.delete(key(start, series.service));
       }
       windows.remove();
     }
@@ -164,9 +166,9 @@ public final class WindowState {
     return open.size();
   }
 
-  private static Bytes key(long start, String id) {
-    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(8 + idBytes.length).putLong(start).put(idBytes).array());
+  private static Bytes key(long start, String service) {
+    byte[] name = service.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(8 + name.length).putLong(start).put(name).array());
   }
 
   /** Receives one closed window of one series. */
@@ -178,12 +180,63 @@ public final class WindowState {
 
   private static final class Window {
     final long start;
-    final Map<String, Aggregate> series = new HashMap<>();
-    final Map<String, Integer> perService = new HashMap<>();
-    final Set<String> dirty = new HashSet<>();
+    final Map<String, ServiceSeries> services = new HashMap<>();
 
     Window(long start) {
       this.start = start;
+    }
+
+    ServiceSeries of(String service) {
+      return services.computeIfAbsent(service, s -> new ServiceSeries(start, s));
+    }
+  }
+
+  /** The series of one service in one window: one store entry. */
+  private static final class ServiceSeries {
+    final long start;
+    final String service;
+    final Map<String, Aggregate> aggregates = new LinkedHashMap<>();
+    int admitted;
+    boolean dirty;
+
+    ServiceSeries(long start, String service) {
+      this.start = start;
+      this.service = service;
+    }
+
+    byte[] encode() {
+      List<byte[]> ids = new ArrayList<>(aggregates.size());
+      List<byte[]> values = new ArrayList<>(aggregates.size());
+      int size = 4;
+      for (Map.Entry<String, Aggregate> entry : aggregates.entrySet()) {
+        byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
+        byte[] value = entry.getValue().encode();
+        ids.add(id);
+        values.add(value);
+        size += 4 + id.length + 4 + value.length;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(size).putInt(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        buf.putInt(ids.get(i).length).put(ids.get(i));
+        buf.putInt(values.get(i).length).put(values.get(i));
+      }
+      return buf.array();
+    }
+
+    void decode(byte[] bytes, double accuracy) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      int n = buf.getInt();
+      for (int i = 0; i < n; i++) {
+        byte[] id = new byte[buf.getInt()];
+        buf.get(id);
+        byte[] value = new byte[buf.getInt()];
+        buf.get(value);
+        String seriesId = new String(id, StandardCharsets.UTF_8);
+        aggregates.put(seriesId, Aggregate.decode(value, accuracy));
+        if (!SeriesIds.isOverflow(seriesId)) {
+          admitted++;
+        }
+      }
     }
   }
 }

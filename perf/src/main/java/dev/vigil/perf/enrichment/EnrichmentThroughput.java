@@ -45,7 +45,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -124,6 +123,7 @@ public final class EnrichmentThroughput {
         long windows = awaitWindows(kafka, topics, expectedWindows, Duration.ofMinutes(15));
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (bean.getProcessCpuTime() - cpuStart) / 1e9;
+        double streamCpuSeconds = streamThreadCpuNanos() / 1e9;
         System.out.printf(
             "processed %,d points into %,d windows in %.1f s wall, %.1f s CPU (process)%n",
             points, windows, seconds, cpuSeconds);
@@ -131,12 +131,36 @@ public final class EnrichmentThroughput {
         System.out.printf(
             "throughput: %,.0f points per CPU-second (broker and app share the process)%n",
             points / cpuSeconds);
-        stateBytes(streams, MetricWindowProcessor.WINDOW_STORE, "open window, per series");
-        stateBytes(streams, MetricWindowProcessor.CUMULATIVE_STORE, "cumulative state, per stream");
+        long counters = 0;
+        for (int i = 0; i < series; i++) {
+          int kind = i * 10 / series;
+          counters += kind >= 6 && kind < 9 ? 1 : 0;
+        }
+        // At the end one window (the last minute) is open, holding every series.
+        System.out.printf(
+            "throughput: %,.0f points per CPU-second of the stream thread (%.1f s CPU)%n",
+            points / streamCpuSeconds, streamCpuSeconds);
+        stateBytes(streams, MetricWindowProcessor.WINDOW_STORE, (long) services * series, "series");
+        stateBytes(
+            streams,
+            MetricWindowProcessor.CUMULATIVE_STORE,
+            services * counters,
+            "cumulative stream");
       }
     } finally {
       kafka.stop();
     }
+  }
+
+  private static long streamThreadCpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().contains("StreamThread")) {
+        total += threads.getThreadCpuTime(info.getThreadId());
+      }
+    }
+    return total;
   }
 
   private static long produce(
@@ -274,7 +298,7 @@ public final class EnrichmentThroughput {
     return received;
   }
 
-  private static void stateBytes(KafkaStreams streams, String store, String label)
+  private static void stateBytes(KafkaStreams streams, String store, long series, String label)
       throws InterruptedException {
     ReadOnlyKeyValueStore<Bytes, byte[]> view = null;
     for (int attempt = 0; attempt < 50 && view == null; attempt++) {
@@ -295,7 +319,7 @@ public final class EnrichmentThroughput {
     long bytes = 0;
     try (KeyValueIterator<Bytes, byte[]> all = view.all()) {
       while (all.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = all.next();
+        org.apache.kafka.streams.KeyValue<Bytes, byte[]> entry = all.next();
         if (entry.key.get().length == 0) {
           continue;
         }
@@ -304,7 +328,8 @@ public final class EnrichmentThroughput {
       }
     }
     System.out.printf(
-        "state %s: %,d entries, %,d bytes, %.0f bytes %s (key + value, before RocksDB overhead)%n",
-        store, entries, bytes, entries == 0 ? 0.0 : (double) bytes / entries, label);
+        "state %s: %,d entries, %,d bytes for %,d x %s: %.0f bytes per %s"
+            + " (keys + values, before RocksDB overhead)%n",
+        store, entries, bytes, series, label, (double) bytes / series, label);
   }
 }
