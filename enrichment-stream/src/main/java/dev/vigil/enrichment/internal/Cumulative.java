@@ -23,8 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * than the last one (a duplicate or out of order) yields nothing. A change of bucket layout starts
  * a new baseline (that interval's increase is not counted).
  *
- * <p>One store entry (key: the service name) holds the last points of every cumulative stream of
- * one service, kept decoded in memory and written back once per input record ({@link #flush()}).
+ * <p>The last points of a service's cumulative streams share a few store entries ({@link
+ * WindowState#BUCKETS} buckets by hash of the stream id; key: service name, a zero byte, the
+ * bucket), kept decoded in memory and written back once per input record ({@link #flush()}).
  */
 public final class Cumulative {
   private final long windowNanos;
@@ -89,7 +90,7 @@ public final class Cumulative {
       int notMonotonic,
       double min,
       double max) {
-    Streams streams = streams(service);
+    Streams streams = streams(service, Math.floorMod(id.hashCode(), WindowState.BUCKETS));
     Last prev = streams.last.get(id);
     Last now = new Last(startNanos, timeNanos, layout, values, min, max);
     if (prev == null) {
@@ -122,7 +123,7 @@ public final class Cumulative {
   /** Writes the streams of every service touched since the last flush. */
   public void flush() {
     for (Streams streams : dirty) {
-      Bytes key = key(streams.service);
+      Bytes key = key(streams.service, streams.bucket);
       if (streams.last.isEmpty()) {
         store.delete(key);
       } else {
@@ -138,16 +139,17 @@ public final class Cumulative {
    */
   public int expire(long nowMs) {
     long cutoffNanos = (nowMs - ttlMs) * 1_000_000L;
-    List<String> names = new ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> entry = all.next();
-        names.add(new String(entry.key.get(), StandardCharsets.UTF_8));
+        keys.add(entry.key.get());
       }
     }
     int expired = 0;
-    for (String service : names) {
-      Streams streams = streams(service);
+    for (byte[] key : keys) {
+      String service = new String(key, 0, key.length - 2, StandardCharsets.UTF_8);
+      Streams streams = streams(service, key[key.length - 1]);
       for (Iterator<Last> it = streams.last.values().iterator(); it.hasNext(); ) {
         if (it.next().timeNanos < cutoffNanos) {
           it.remove();
@@ -164,34 +166,39 @@ public final class Cumulative {
     return expired;
   }
 
-  private Streams streams(String service) {
-    Streams streams = services.get(service);
+  private Streams streams(String service, int bucket) {
+    String name = service + '\u0000' + (char) bucket;
+    Streams streams = services.get(name);
     if (streams == null) {
-      streams = new Streams(service);
-      byte[] stored = store.get(key(service));
+      streams = new Streams(service, bucket);
+      byte[] stored = store.get(key(service, bucket));
       if (stored != null) {
         streams.decode(stored);
       }
-      services.put(service, streams);
+      services.put(name, streams);
     }
     return streams;
   }
 
-  private static Bytes key(String service) {
-    return Bytes.wrap(service.getBytes(StandardCharsets.UTF_8));
+  private static Bytes key(String service, int bucket) {
+    byte[] name = service.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(
+        ByteBuffer.allocate(name.length + 2).put(name).put((byte) 0).put((byte) bucket).array());
   }
 
   private record Last(
       long startNanos, long timeNanos, long layout, double[] values, double min, double max) {}
 
-  /** The last points of the cumulative streams of one service. */
+  /** The last points of the cumulative streams of one service in one bucket. */
   private static final class Streams {
     final String service;
+    final int bucket;
     final Map<String, Last> last = new HashMap<>();
     boolean dirty;
 
-    Streams(String service) {
+    Streams(String service, int bucket) {
       this.service = service;
+      this.bucket = bucket;
     }
 
     void put(String id, Last point, List<Streams> dirtyList) {

@@ -32,6 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * overflow series.
  */
 public final class WindowState {
+  /** Store entries per service and window. */
+  public static final int BUCKETS = 8;
+
   private static final Bytes WATERMARK_KEY = Bytes.wrap(new byte[0]);
 
   private final long windowMs;
@@ -39,7 +42,7 @@ public final class WindowState {
   private final int maxSeriesPerService;
   private final double accuracy;
   private final TreeMap<Long, Window> open = new TreeMap<>();
-  private final List<ServiceSeries> dirty = new ArrayList<>();
+  private final List<Bucket> dirty = new ArrayList<>();
   private KeyValueStore<Bytes, byte[]> store;
   private long watermark = Long.MIN_VALUE;
   private long storedWatermark = Long.MIN_VALUE;
@@ -68,9 +71,9 @@ public final class WindowState {
           continue;
         }
         long start = ByteBuffer.wrap(key, 0, 8).getLong();
-        String service = new String(key, 8, key.length - 8, StandardCharsets.UTF_8);
+        String service = new String(key, 8, key.length - 10, StandardCharsets.UTF_8);
         ServiceSeries series = open.computeIfAbsent(start, Window::new).of(service);
-        series.decode(entry.value, accuracy);
+        series.decode(key[key.length - 1], entry.value, accuracy);
       }
     }
     storedWatermark = watermark;
@@ -93,21 +96,24 @@ public final class WindowState {
     if (aggregate == null) {
       if (series.admitted >= maxSeriesPerService) {
         overflowed = true;
-        aggregate =
-            series.aggregates.computeIfAbsent(
-                SeriesIds.overflow(service),
-                k -> new Aggregate(Aggregate.Kind.OVERFLOW, null, accuracy));
+        id = SeriesIds.overflow(service);
+        aggregate = series.aggregates.get(id);
+        if (aggregate == null) {
+          aggregate = new Aggregate(Aggregate.Kind.OVERFLOW, null, accuracy);
+          series.put(id, aggregate);
+        }
       } else {
         aggregate = new Aggregate(kind, unit, accuracy);
-        series.aggregates.put(id, aggregate);
+        series.put(id, aggregate);
         series.admitted++;
       }
     } else if (aggregate.kind() == Aggregate.Kind.OVERFLOW) {
       overflowed = true;
     }
-    if (!series.dirty) {
-      series.dirty = true;
-      dirty.add(series);
+    Bucket bucket = series.bucket(id);
+    if (!bucket.dirty) {
+      bucket.dirty = true;
+      dirty.add(bucket);
     }
     return aggregate;
   }
@@ -131,9 +137,9 @@ public final class WindowState {
 
   /** Writes every service touched since the last flush, and the watermark, to the store. */
   public void flush() {
-    for (ServiceSeries series : dirty) {
-      store.put(key(series.start, series.service), series.encode());
-      series.dirty = false;
+    for (Bucket bucket : dirty) {
+      store.put(key(bucket.start, bucket.service, bucket.index), bucket.encode());
+      bucket.dirty = false;
     }
     dirty.clear();
     if (watermark != storedWatermark) {
@@ -155,7 +161,11 @@ public final class WindowState {
         for (Map.Entry<String, Aggregate> aggregate : series.aggregates.entrySet()) {
           consumer.accept(start, start + windowMs, aggregate.getKey(), aggregate.getValue());
         }
-        store.delete(key(start, series.service));
+        for (Bucket bucket : series.buckets) {
+          if (bucket != null) {
+            store.delete(key(start, series.service, bucket.index));
+          }
+        }
       }
       windows.remove();
     }
@@ -166,9 +176,15 @@ public final class WindowState {
     return open.size();
   }
 
-  private static Bytes key(long start, String service) {
+  private static Bytes key(long start, String service, int bucket) {
     byte[] name = service.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(8 + name.length).putLong(start).put(name).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(8 + name.length + 2)
+            .putLong(start)
+            .put(name)
+            .put((byte) 0)
+            .put((byte) bucket)
+            .array());
   }
 
   /** Receives one closed window of one series. */
@@ -191,39 +207,35 @@ public final class WindowState {
     }
   }
 
-  /** The series of one service in one window: one store entry. */
+  /** The series of one service in one window. */
   private static final class ServiceSeries {
     final long start;
     final String service;
     final Map<String, Aggregate> aggregates = new LinkedHashMap<>();
+    final Bucket[] buckets = new Bucket[BUCKETS];
     int admitted;
-    boolean dirty;
 
     ServiceSeries(long start, String service) {
       this.start = start;
       this.service = service;
     }
 
-    byte[] encode() {
-      List<byte[]> ids = new ArrayList<>(aggregates.size());
-      List<byte[]> values = new ArrayList<>(aggregates.size());
-      int size = 4;
-      for (Map.Entry<String, Aggregate> entry : aggregates.entrySet()) {
-        byte[] id = entry.getKey().getBytes(StandardCharsets.UTF_8);
-        byte[] value = entry.getValue().encode();
-        ids.add(id);
-        values.add(value);
-        size += 4 + id.length + 4 + value.length;
-      }
-      ByteBuffer buf = ByteBuffer.allocate(size).putInt(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
-        buf.putInt(ids.get(i).length).put(ids.get(i));
-        buf.putInt(values.get(i).length).put(values.get(i));
-      }
-      return buf.array();
+    void put(String id, Aggregate aggregate) {
+      aggregates.put(id, aggregate);
+      bucket(id).ids.add(id);
     }
 
-    void decode(byte[] bytes, double accuracy) {
+    Bucket bucket(String id) {
+      int index = Math.floorMod(id.hashCode(), BUCKETS);
+      Bucket bucket = buckets[index];
+      if (bucket == null) {
+        bucket = new Bucket(this, index);
+        buckets[index] = bucket;
+      }
+      return bucket;
+    }
+
+    void decode(int index, byte[] bytes, double accuracy) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       int n = buf.getInt();
       for (int i = 0; i < n; i++) {
@@ -232,11 +244,50 @@ public final class WindowState {
         byte[] value = new byte[buf.getInt()];
         buf.get(value);
         String seriesId = new String(id, StandardCharsets.UTF_8);
-        aggregates.put(seriesId, Aggregate.decode(value, accuracy));
+        put(seriesId, Aggregate.decode(value, accuracy));
         if (!SeriesIds.isOverflow(seriesId)) {
           admitted++;
         }
       }
+      if (buckets[index] == null) {
+        buckets[index] = new Bucket(this, index);
+      }
+    }
+  }
+
+  /** The series of one service and window that share one store entry. */
+  private static final class Bucket {
+    final ServiceSeries series;
+    final long start;
+    final String service;
+    final int index;
+    final List<String> ids = new ArrayList<>();
+    boolean dirty;
+
+    Bucket(ServiceSeries series, int index) {
+      this.series = series;
+      this.start = series.start;
+      this.service = series.service;
+      this.index = index;
+    }
+
+    byte[] encode() {
+      List<byte[]> idBytes = new ArrayList<>(ids.size());
+      List<byte[]> values = new ArrayList<>(ids.size());
+      int size = 4;
+      for (String id : ids) {
+        byte[] idb = id.getBytes(StandardCharsets.UTF_8);
+        byte[] value = series.aggregates.get(id).encode();
+        idBytes.add(idb);
+        values.add(value);
+        size += 4 + idb.length + 4 + value.length;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(size).putInt(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        buf.putInt(idBytes.get(i).length).put(idBytes.get(i));
+        buf.putInt(values.get(i).length).put(values.get(i));
+      }
+      return buf.array();
     }
   }
 }
