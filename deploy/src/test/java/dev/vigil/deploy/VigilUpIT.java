@@ -105,6 +105,36 @@ class VigilUpIT {
               "\"value\":{\"service\":\"payment\",\"type\":\"DEPLOY\",\"at\":\"2026-11-24T10:00:00Z\","
                   + "\"version\":\"v2.3\"");
 
+      String span =
+          "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+              + "\"value\":{\"stringValue\":\"cart\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+              + "\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"GET /cart\","
+              + "\"kind\":2}]}]}]}";
+      HttpResponse<String> sent =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + bridgeHttpPort(vigil) + "/v1/traces"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(span))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+      VigilProcess spans =
+          VigilProcess.run(
+              Duration.ofSeconds(60),
+              "tail",
+              topics.otlpSpans.name(),
+              "-b",
+              bootstrap,
+              "--from-beginning",
+              "-n",
+              "1");
+      assertThat(spans.stdout())
+          .contains("\"key\":\"cart\"")
+          .contains("\"traceId\":\"5b8efff798038103d269b633813fc60c\"")
+          .contains("\"name\":\"GET /cart\"");
+
       long started = System.nanoTime();
       vigil.terminate(STOP_BOUND);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(STOP_BOUND);
@@ -212,6 +242,14 @@ class VigilUpIT {
               assertThat(vigil.isAlive()).as("vigil exited early:\n%s", vigil.stderr()).isTrue();
               assertThat(vigil.stdout()).contains("Press Ctrl-C to stop.");
             });
+  }
+
+  private static int bridgeHttpPort(VigilProcess vigil) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("bridge +OTLP gRPC [0-9.]+:\\d+, HTTP [0-9.]+:(\\d+)")
+            .matcher(vigil.stdout());
+    assertThat(matcher.find()).as(vigil.stdout()).isTrue();
+    return Integer.parseInt(matcher.group(1));
   }
 
   private static String line(String output, String label) {

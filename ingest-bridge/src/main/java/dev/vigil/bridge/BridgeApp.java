@@ -14,10 +14,12 @@ import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.HealthCheck;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.schemas.topics.TopicSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -164,6 +166,12 @@ public final class BridgeApp implements VigilService {
     @Override
     public void define(ConfigDef definition) {
       BridgeConfig.define(definition);
+    }
+
+    /** None: the bridge refuses bad input with a 4xx instead of dead-lettering it. */
+    @Override
+    public List<TopicSpec<?, ?>> ownTopics(TopicCatalog topics) {
+      return List.of();
     }
 
     @Override

@@ -3,10 +3,17 @@ package dev.vigil.deploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
 import dev.vigil.runtime.config.CoreConfig;
+import dev.vigil.runtime.otlp.OtlpJson;
+import dev.vigil.runtime.otlp.OtlpSignal;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.schemas.topics.TopicSpec;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +26,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -37,8 +45,8 @@ import picocli.CommandLine.Spec;
       "Print a topic's records as JSON lines.",
       "",
       "Each line is {topic, partition, offset, timestamp, key, value, headers}. Avro records are",
-      "decoded; raw bytes (OTLP, DLQ) are shown as base64. Reads committed records only, as",
-      "Vigil's apps do."
+      "decoded, OTLP records shown as OTLP/JSON, other bytes (DLQ) as base64. Reads committed",
+      "records only, as Vigil's apps do."
     })
 final class TailCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,6 +95,10 @@ final class TailCommand implements Callable<Integer> {
         spec == null ? new ByteArrayDeserializer() : spec.keySerde().deserializer();
     Deserializer<?> values =
         spec == null ? new ByteArrayDeserializer() : spec.valueSerde().deserializer();
+    OtlpSignal otlp = otlpSignal(topics, topic);
+    if (otlp != null) {
+      values = new OtlpAsJson(otlp);
+    }
     if (spec == null) {
       spec()
           .commandLine()
@@ -128,6 +140,42 @@ final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static OtlpSignal otlpSignal(TopicCatalog topics, String topic) {
+    if (topic.equals(topics.otlpMetrics.name())) {
+      return OtlpSignal.METRICS;
+    }
+    if (topic.equals(topics.otlpSpans.name())) {
+      return OtlpSignal.TRACES;
+    }
+    return topic.equals(topics.otlpLogs.name()) ? OtlpSignal.LOGS : null;
+  }
+
+  /** Shows raw OTLP records ({@code otlp_proto} or {@code otlp_json}) as OTLP/JSON. */
+  private static final class OtlpAsJson implements Deserializer<JsonNode> {
+    private final OtlpSignal signal;
+
+    OtlpAsJson(OtlpSignal signal) {
+      this.signal = signal;
+    }
+
+    @Override
+    public JsonNode deserialize(String topic, byte[] bytes) {
+      try {
+        Message message =
+            bytes.length > 0 && bytes[0] == '{'
+                ? OtlpJson.any(bytes)
+                : switch (signal) {
+                  case METRICS -> ExportMetricsServiceRequest.parseFrom(bytes);
+                  case TRACES -> ExportTraceServiceRequest.parseFrom(bytes);
+                  case LOGS -> ExportLogsServiceRequest.parseFrom(bytes);
+                };
+        return JSON.readTree(OtlpJson.print(message));
+      } catch (IOException e) {
+        throw new SerializationException("not OTLP " + signal + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   private CommandSpec spec() {
     return spec;
   }
@@ -158,7 +206,8 @@ final class TailCommand implements Callable<Integer> {
       return JSON.nullNode();
     }
     try {
-      return RecordJson.toNode(deserializer.deserialize(topic, bytes));
+      Object value = deserializer.deserialize(topic, bytes);
+      return value instanceof JsonNode node ? node : RecordJson.toNode(value);
     } catch (RuntimeException e) {
       // A record that does not decode is shown, not hidden: tail is how people find such records.
       ObjectNode undecodable = JSON.createObjectNode();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
     description = "Vigil: an AI-driven observability pipeline on Kafka Streams.",
     subcommands = {
       UpCommand.class,
+      RunCommand.class,
       TopicsCommand.class,
       TailCommand.class,
       ConfigCommand.class,

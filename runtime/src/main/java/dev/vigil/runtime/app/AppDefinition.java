@@ -2,7 +2,9 @@ package dev.vigil.runtime.app;
 
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.schemas.topics.TopicSpec;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
@@ -18,6 +20,14 @@ public interface AppDefinition {
    * or invalid key stops start-up before any app starts. Keys start with the app's name.
    */
   default void define(ConfigDef definition) {}
+
+  /**
+   * Topics the app needs beyond the shared catalog, created with it: by default its dead-letter
+   * topic {@code vigil.dlq.<name>}.
+   */
+  default List<TopicSpec<?, ?>> ownTopics(TopicCatalog topics) {
+    return List.of(topics.dlq(name()));
+  }
 
   /** Builds the app (not started) from settings validated against a definition with its keys. */
   VigilService create(CoreConfig config, TopicCatalog topics, MeterRegistry registry);
