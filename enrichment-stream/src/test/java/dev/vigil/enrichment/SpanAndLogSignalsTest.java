@@ -11,6 +11,7 @@ import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.ServiceInfo;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
+import dev.vigil.schemas.Slo;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.nio.file.Path;
@@ -132,6 +133,7 @@ class SpanAndLogSignalsTest {
               .setTeam("payments-core")
               .setTier(1)
               .setDomain("payments")
+              .setSlos(List.of(new Slo("few errors logged", "log.errors", 0.99, 5.0)))
               .build(),
           at(0, 0));
       p.send(p.logs, Otlp.logs("payment", Otlp.log(at(0, 1), 17, "ERROR")), at(0, 1));
@@ -143,6 +145,10 @@ class SpanAndLogSignalsTest {
       assertThat(payment.getTeam()).isEqualTo("payments-core");
       assertThat(payment.getTier()).isEqualTo(1);
       assertThat(payment.getDomain()).isEqualTo("payments");
+      assertThat(payment.getSloObjective()).isEqualTo(0.99);
+      assertThat(payment.getSloThreshold()).isEqualTo(5.0);
+      SignalWindow paymentWarnings = Pipeline.of(out, "payment", "log.warnings").get(0);
+      assertThat(paymentWarnings.getSloObjective()).as("no SLO on log.warnings").isNull();
       SignalWindow ghost = Pipeline.of(out, "ghost", "log.errors").get(0);
       assertThat(ghost.getTeam()).isNull();
       assertThat(ghost.getTier()).isNull();
