@@ -144,7 +144,8 @@ class VigilUpIT {
     try (VigilProcess again = VigilProcess.start(up)) {
       awaitUp(again);
       assertThat(line(again.stdout(), "Data")).isEqualTo(clusterId);
-      assertThat(again.stdout()).contains("12 ready, 0 created now");
+      // The catalog plus the DLQs of the enrichment and anomaly apps.
+      assertThat(again.stdout()).contains((topics.all().size() + 2) + " ready, 0 created now");
       String logs =
           run(
               kcat.toString(),

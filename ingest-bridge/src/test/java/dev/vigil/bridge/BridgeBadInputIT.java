@@ -3,10 +3,10 @@ package dev.vigil.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import com.google.rpc.Code;
 import dev.vigil.runtime.otlp.OtlpJson;
 import dev.vigil.testkit.KafkaCluster;
+import dev.vigil.testkit.Otlp;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -17,11 +17,6 @@ import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -157,7 +152,7 @@ class BridgeBadInputIT {
 
   @Test
   void acceptsGzipProtobufAndJsonBodies() throws Exception {
-    ExportTraceServiceRequest request = request("gzip-client", span("op", 10));
+    ExportTraceServiceRequest request = Otlp.traces("gzip-client", Otlp.span("op", 10));
     HttpResponse<byte[]> gz =
         post("/v1/traces", "application/x-protobuf", "gzip", gzip(request.toByteArray()));
     assertThat(gz.statusCode()).isEqualTo(200);
@@ -168,7 +163,7 @@ class BridgeBadInputIT {
             "/v1/traces",
             "application/json",
             null,
-            utf8(OtlpJson.print(request("json-client", span("op", 10)))));
+            utf8(OtlpJson.print(Otlp.traces("json-client", Otlp.span("op", 10)))));
     assertThat(json.statusCode()).isEqualTo(200);
     assertThat(new String(json.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
 
@@ -187,14 +182,17 @@ class BridgeBadInputIT {
             .getScopeSpans(0)
             .getSpans(0);
     assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray()))
-        .isEqualTo("0102030405060708090a0b0c0d0e0f10");
+        .isEqualTo(Otlp.TRACE_ID_HEX);
   }
 
   @Test
   void reportsPartialSuccessForAnItemOverTheRecordLimit() throws Exception {
     ExportTraceServiceRequest request =
-        request(
-            "partial", span("small", 100), span("huge", MAX_RECORD + 100), span("small-2", 100));
+        Otlp.traces(
+            "partial",
+            Otlp.span("small", 100),
+            Otlp.span("huge", MAX_RECORD + 100),
+            Otlp.span("small-2", 100));
 
     HttpResponse<byte[]> response =
         post("/v1/traces", "application/x-protobuf", null, request.toByteArray());
@@ -247,7 +245,8 @@ class BridgeBadInputIT {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
 
     ExportTraceServiceResponse ok =
-        TraceServiceGrpc.newBlockingStub(channel).export(request("after-bad-grpc", span("op", 10)));
+        TraceServiceGrpc.newBlockingStub(channel)
+            .export(Otlp.traces("after-bad-grpc", Otlp.span("op", 10)));
     assertThat(ok.hasPartialSuccess()).isFalse();
     assertThat(
             fixture.metric(
@@ -257,34 +256,6 @@ class BridgeBadInputIT {
             fixture.metric(
                 "vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"too_large\"}"))
         .isEqualTo(1);
-  }
-
-  private static ExportTraceServiceRequest request(String service, Span... spans) {
-    return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(
-            ResourceSpans.newBuilder()
-                .setResource(
-                    Resource.newBuilder()
-                        .addAttributes(
-                            KeyValue.newBuilder()
-                                .setKey("service.name")
-                                .setValue(AnyValue.newBuilder().setStringValue(service))))
-                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans))))
-        .build();
-  }
-
-  private static Span span(String name, int payloadBytes) {
-    return Span.newBuilder()
-        .setTraceId(
-            ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f10")))
-        .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708")))
-        .setName(name)
-        .setKind(Span.SpanKind.SPAN_KIND_SERVER)
-        .addAttributes(
-            KeyValue.newBuilder()
-                .setKey("payload")
-                .setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
-        .build();
   }
 
   private static HttpResponse<byte[]> post(

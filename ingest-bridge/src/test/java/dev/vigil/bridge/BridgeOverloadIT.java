@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import dev.vigil.testkit.KafkaCluster;
+import dev.vigil.testkit.Otlp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -13,12 +13,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,30 +150,10 @@ class BridgeOverloadIT {
   }
 
   /**
-   * One span of a service named like the request, so each record's key says which request wrote it.
+   * One span of a service named like the request, so a record's key says which request wrote it.
    */
   private static ExportTraceServiceRequest request(String service, int payloadBytes) {
-    Span span =
-        Span.newBuilder()
-            .setTraceId(ByteString.copyFrom(new byte[16]))
-            .setSpanId(ByteString.copyFrom(new byte[8]))
-            .setName("op")
-            .addAttributes(
-                KeyValue.newBuilder()
-                    .setKey("payload")
-                    .setValue(AnyValue.newBuilder().setStringValue("x".repeat(payloadBytes))))
-            .build();
-    return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(
-            ResourceSpans.newBuilder()
-                .setResource(
-                    Resource.newBuilder()
-                        .addAttributes(
-                            KeyValue.newBuilder()
-                                .setKey("service.name")
-                                .setValue(AnyValue.newBuilder().setStringValue(service))))
-                .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
-        .build();
+    return Otlp.traces(service, Otlp.span("op", payloadBytes));
   }
 
   private static HttpResponse<byte[]> post(ExportTraceServiceRequest request) throws Exception {

@@ -39,7 +39,6 @@ final class ConfigOptions {
   }
 
   static TopicCatalog topics(CoreConfig config) {
-    return TopicCatalog.create(
-        config.topicPrefix(), config.topicPartitions(), config.topicReplicationFactor());
+    return config.topicCatalog();
   }
 }

@@ -2,6 +2,7 @@ package dev.vigil.deploy.cli;
 
 import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
+import dev.vigil.enrichment.EnrichmentApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
 import java.util.List;
@@ -15,7 +16,8 @@ final class VigilApps {
   private VigilApps() {}
 
   static List<AppDefinition> all() {
-    return List.of(new BridgeApp.Definition(), new AnomalyApp.Definition());
+    return List.of(
+        new BridgeApp.Definition(), new EnrichmentApp.Definition(), new AnomalyApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */

@@ -167,6 +167,7 @@ public final class HttpReceiver implements AutoCloseable {
       try {
         body = readBody(exchange, gzip);
       } catch (BodyTooLargeException e) {
+        discardRest(exchange.getRequestBody());
         reject(
             exchange,
             responseType,
@@ -267,10 +268,6 @@ public final class HttpReceiver implements AutoCloseable {
 
   private byte[] readBody(HttpExchange exchange, boolean gzip) throws IOException {
     int limit = config.maxRequestBytes();
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && !gzip && parseLong(length) > limit) {
-      throw new BodyTooLargeException("body of " + length + " bytes is over the limit of " + limit);
-    }
     InputStream raw = exchange.getRequestBody();
     InputStream in =
         gzip
@@ -279,11 +276,19 @@ public final class HttpReceiver implements AutoCloseable {
     return new LimitedInputStream(in, limit, gzip ? "decompressed body" : "body").readAllBytes();
   }
 
-  private static long parseLong(String value) {
+  /**
+   * Reads and drops what is left of a refused body, up to a few times the limit, so the client can
+   * read the 413 instead of seeing the connection reset under its upload.
+   */
+  private void discardRest(InputStream body) {
+    long budget = 4L * config.maxRequestBytes();
+    byte[] buffer = new byte[64 * 1024];
     try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return -1;
+      for (int n = body.read(buffer); n > 0 && budget > 0; n = body.read(buffer)) {
+        budget -= n;
+      }
+    } catch (IOException e) {
+      LOGGER.debug("Client went away while its refused body was discarded", e);
     }
   }
 

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.vigil.runtime.otlp.OtlpSignal;
+import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
@@ -15,7 +14,6 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -125,7 +123,7 @@ class RequestSplitterTest {
         ExportMetricsServiceRequest.newBuilder()
             .addResourceMetrics(
                 ResourceMetrics.newBuilder()
-                    .setResource(resource("cart"))
+                    .setResource(Otlp.resource("cart"))
                     .addScopeMetrics(
                         ScopeMetrics.newBuilder().addMetrics(gauge).addMetrics(histogram)))
             .build();
@@ -144,7 +142,10 @@ class RequestSplitterTest {
     for (int i = 0; i < spans; i++) {
       scope.addSpans(span(i, attributeBytes));
     }
-    return ResourceSpans.newBuilder().setResource(resource(service)).addScopeSpans(scope).build();
+    return ResourceSpans.newBuilder()
+        .setResource(Otlp.resource(service))
+        .addScopeSpans(scope)
+        .build();
   }
 
   private static Span span(int i, int attributeBytes) {
@@ -152,19 +153,7 @@ class RequestSplitterTest {
         .setTraceId(ByteString.copyFrom(new byte[16]))
         .setSpanId(ByteString.copyFrom(new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) i}))
         .setName("op-" + i)
-        .addAttributes(
-            KeyValue.newBuilder()
-                .setKey("payload")
-                .setValue(AnyValue.newBuilder().setStringValue("x".repeat(attributeBytes))))
-        .build();
-  }
-
-  private static Resource resource(String service) {
-    return Resource.newBuilder()
-        .addAttributes(
-            KeyValue.newBuilder()
-                .setKey("service.name")
-                .setValue(AnyValue.newBuilder().setStringValue(service)))
+        .addAttributes(Otlp.attribute("payload", "x".repeat(attributeBytes)))
         .build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.runtime.config;
 
+import dev.vigil.schemas.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -32,6 +33,13 @@ public class CoreConfig extends AbstractConfig {
   public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
   private static final String TOPIC_PREFIX_DOC =
       "Prefix of every topic name, selecting an environment (e.g. 'staging.'). Empty for none.";
+  public static final String TOPIC_OTLP_METRICS_CONFIG = "topic.otlp.metrics";
+  private static final String TOPIC_OTLP_METRICS_DOC =
+      "Raw OTLP metrics topic (before the prefix), as the Collector's kafka exporter names it.";
+  public static final String TOPIC_OTLP_SPANS_CONFIG = "topic.otlp.spans";
+  private static final String TOPIC_OTLP_SPANS_DOC = "Raw OTLP spans topic (before the prefix).";
+  public static final String TOPIC_OTLP_LOGS_CONFIG = "topic.otlp.logs";
+  private static final String TOPIC_OTLP_LOGS_DOC = "Raw OTLP logs topic (before the prefix).";
   public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
   private static final String TOPIC_PARTITIONS_DOC =
       "Partitions of high-volume topics at creation; the most replicas an app can scale to.";
@@ -115,13 +123,46 @@ public class CoreConfig extends AbstractConfig {
         TOPIC_PREFIX_CONFIG,
         Type.STRING,
         "",
-        new TopicPrefixValidator(),
+        new TopicNameValidator(true),
         Importance.MEDIUM,
         TOPIC_PREFIX_DOC,
         GROUP_KAFKA,
         ++order,
         Width.SHORT,
         "Topic prefix");
+    def.define(
+        TOPIC_OTLP_METRICS_CONFIG,
+        Type.STRING,
+        "otlp_metrics",
+        new TopicNameValidator(false),
+        Importance.LOW,
+        TOPIC_OTLP_METRICS_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.MEDIUM,
+        "OTLP metrics topic");
+    def.define(
+        TOPIC_OTLP_SPANS_CONFIG,
+        Type.STRING,
+        "otlp_spans",
+        new TopicNameValidator(false),
+        Importance.LOW,
+        TOPIC_OTLP_SPANS_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.MEDIUM,
+        "OTLP spans topic");
+    def.define(
+        TOPIC_OTLP_LOGS_CONFIG,
+        Type.STRING,
+        "otlp_logs",
+        new TopicNameValidator(false),
+        Importance.LOW,
+        TOPIC_OTLP_LOGS_DOC,
+        GROUP_KAFKA,
+        ++order,
+        Width.MEDIUM,
+        "OTLP logs topic");
     def.define(
         TOPIC_PARTITIONS_CONFIG,
         Type.INT,
@@ -263,6 +304,15 @@ public class CoreConfig extends AbstractConfig {
 
   public int topicPartitions() {
     return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  /** The topic catalog of this environment: prefix, partitions, replication and OTLP names. */
+  public TopicCatalog topicCatalog() {
+    return TopicCatalog.create(topicPrefix(), topicPartitions(), topicReplicationFactor())
+        .withOtlpTopics(
+            getString(TOPIC_OTLP_METRICS_CONFIG),
+            getString(TOPIC_OTLP_SPANS_CONFIG),
+            getString(TOPIC_OTLP_LOGS_CONFIG));
   }
 
   public short topicReplicationFactor() {

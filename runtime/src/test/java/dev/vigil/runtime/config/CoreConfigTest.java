@@ -93,6 +93,35 @@ class CoreConfigTest {
   }
 
   @Test
+  void buildsTheTopicCatalogWithPrefixAndOtlpTopicNames() {
+    CoreConfig config =
+        new CoreConfig(
+            new ConfigSources()
+                .cli(
+                    Map.of(
+                        "topic.prefix",
+                        "prod.",
+                        "topic.otlp.spans",
+                        "otel-traces",
+                        "topic.partitions",
+                        "12")));
+
+    assertThat(config.topicCatalog().otlpSpans.name()).isEqualTo("prod.otel-traces");
+    assertThat(config.topicCatalog().otlpMetrics.name()).isEqualTo("prod.otlp_metrics");
+    assertThat(config.topicCatalog().signals.partitions()).isEqualTo(12);
+  }
+
+  @Test
+  void rejectsEmptyOtlpTopicName() {
+    ConfigSources sources = new ConfigSources().cli(Map.of("topic.otlp.logs", ""));
+
+    assertThatThrownBy(() -> new CoreConfig(sources))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("topic.otlp.logs")
+        .hasMessageContaining("not be empty");
+  }
+
+  @Test
   void passesKafkaKeysThroughWithoutPrefix() {
     CoreConfig config =
         new CoreConfig(

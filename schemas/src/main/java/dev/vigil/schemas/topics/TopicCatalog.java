@@ -32,6 +32,10 @@ public final class TopicCatalog {
   /** Default partition count of high-volume topics: {@value}. */
   public static final int DEFAULT_PARTITIONS = 6;
 
+  /** The Collector's Kafka exporter defaults: metrics, spans, logs. */
+  private static final List<String> DEFAULT_OTLP_TOPICS =
+      List.of("otlp_metrics", "otlp_spans", "otlp_logs");
+
   private static final Pattern LEGAL_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
   private static final Duration RAW_RETENTION = Duration.ofHours(6);
   private static final Duration WINDOW_RETENTION = Duration.ofDays(7);
@@ -54,15 +58,16 @@ public final class TopicCatalog {
   public final TopicSpec<String, Incident> incidents;
   public final TopicSpec<String, Alert> alerts;
 
-  private TopicCatalog(String prefix, int partitions, short replicationFactor) {
+  private TopicCatalog(
+      String prefix, int partitions, short replicationFactor, List<String> otlpNames) {
     this.prefix = prefix;
     this.partitions = partitions;
     this.replicationFactor = replicationFactor;
     Serde<String> str = Serdes.String();
     Serde<byte[]> bytes = Serdes.ByteArray();
-    otlpMetrics = data("otlp_metrics", RAW_RETENTION, str, bytes);
-    otlpSpans = data("otlp_spans", RAW_RETENTION, str, bytes);
-    otlpLogs = data("otlp_logs", RAW_RETENTION, str, bytes);
+    otlpMetrics = data(otlpNames.get(0), RAW_RETENTION, str, bytes);
+    otlpSpans = data(otlpNames.get(1), RAW_RETENTION, str, bytes);
+    otlpLogs = data(otlpNames.get(2), RAW_RETENTION, str, bytes);
     catalog = control("vigil.catalog.services", null, str, VigilSerdes.SERVICE_INFO);
     changes = control("vigil.changes", EVENT_RETENTION, str, VigilSerdes.CHANGE_EVENT);
     signals =
@@ -100,7 +105,24 @@ public final class TopicCatalog {
       throw new IllegalArgumentException(
           "replication factor must be >= 1, got " + replicationFactor);
     }
-    return new TopicCatalog(prefix, partitions, replicationFactor);
+    return new TopicCatalog(prefix, partitions, replicationFactor, DEFAULT_OTLP_TOPICS);
+  }
+
+  /**
+   * The same catalog with other names for the raw OTLP topics, e.g. those an existing Collector
+   * already writes to (the prefix still applies).
+   *
+   * @throws IllegalArgumentException if a name is empty or has characters Kafka forbids
+   */
+  public TopicCatalog withOtlpTopics(String metrics, String spans, String logs) {
+    List<String> names = List.of(metrics, spans, logs);
+    for (String name : names) {
+      if (name.isEmpty() || !LEGAL_PREFIX.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "OTLP topic name '" + name + "' must be non-empty letters, digits, '.', '_' and '-'");
+      }
+    }
+    return new TopicCatalog(prefix, partitions, replicationFactor, names);
   }
 
   /** The catalog with no prefix, {@value #DEFAULT_PARTITIONS} partitions, replication 1. */

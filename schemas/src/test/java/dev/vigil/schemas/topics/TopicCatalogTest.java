@@ -73,6 +73,21 @@ class TopicCatalogTest {
   }
 
   @Test
+  void takesOtherNamesForTheRawOtlpTopicsKeepingThePrefix() {
+    TopicCatalog catalog =
+        TopicCatalog.create("p.", 2, (short) 1)
+            .withOtlpTopics("otel-metrics", "otel-traces", "otel-logs");
+
+    assertThat(catalog.otlpSpans.name()).isEqualTo("p.otel-traces");
+    assertThat(catalog.otlpMetrics.name()).isEqualTo("p.otel-metrics");
+    assertThat(catalog.find("p.otel-logs")).contains(catalog.otlpLogs);
+    assertThat(catalog.signals.name()).isEqualTo("p.vigil.signals.1m");
+    assertThatThrownBy(() -> catalog.withOtlpTopics("a", "", "c"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OTLP topic name ''");
+  }
+
+  @Test
   void rejectsPrefixWithIllegalCharacters() {
     assertThatThrownBy(() -> TopicCatalog.create("prod/", 1, (short) 1))
         .isInstanceOf(IllegalArgumentException.class)
