@@ -190,6 +190,40 @@ class AnomalyTopologyTest {
   }
 
   @Test
+  void shouldGradeSeverityByTheCatalogSlo() {
+    SeriesKey withinSlo =
+        new SeriesKey("search", "span.duration", List.of(new Attribute("span.name", "GET /q")));
+    SeriesKey breachingSlo =
+        new SeriesKey("search", "span.duration", List.of(new Attribute("span.name", "GET /s")));
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      TestOutputTopic<String, AnomalyEvent> out = output(driver);
+      Random noise = new Random(4);
+      for (int m = 0; m < 310; m++) {
+        double p95 = (m >= 300 ? 400 : 120) * (1 + 0.05 * noise.nextGaussian());
+        pipe(in, withinSlo, withSlo(latency(m, p95), 1000.0));
+        pipe(in, breachingSlo, withSlo(latency(m, p95), 250.0));
+      }
+      List<AnomalyEvent> starts =
+          out.readValuesToList().stream().filter(e -> e.getPhase() == AnomalyPhase.START).toList();
+      assertThat(starts)
+          .filteredOn(e -> e.getSeries().equals(withinSlo))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getSeverity()).isEqualTo(Severity.WARNING));
+      assertThat(starts)
+          .filteredOn(e -> e.getSeries().equals(breachingSlo))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getSeverity()).isEqualTo(Severity.CRITICAL));
+    }
+  }
+
+  private static SignalWindow withSlo(SignalWindow w, double thresholdMs) {
+    w.setSloObjective(0.99);
+    w.setSloThreshold(thresholdMs);
+    return w;
+  }
+
+  @Test
   void shouldNameEveryStore() {
     assertThat(
             AnomalyTopology.build(AnomalySettings.defaults(), topics, new AnomalyMetrics(registry))

@@ -9,6 +9,7 @@ import dev.vigil.schemas.AnomalyPhase;
 import dev.vigil.schemas.Attribute;
 import dev.vigil.schemas.Direction;
 import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
 import java.nio.BufferUnderflowException;
@@ -149,11 +150,26 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
         .setLower(t.inverse(a.lower()))
         .setUpper(t.inverse(a.upper()))
         .setScore(a.score())
-        .setSeverity(AnomalySettings.severity(episode.peak))
+        .setSeverity(severity(AnomalySettings.severity(episode.peak), profile.sloBreached(w, raw)))
         .setDirection(a.statistic() >= 0 ? Direction.UP : Direction.DOWN)
         .setDetector(detector.id())
         .setSignalType(w.getType() == null ? SignalType.OTHER : w.getType())
         .build();
+  }
+
+  /**
+   * The score's severity, adjusted by the catalog's SLO when the window carries one: an anomaly
+   * that breaches the SLO is at least WARNING, one that stays within it at most WARNING (CRITICAL
+   * is for what users feel).
+   */
+  static Severity severity(Severity byScore, Boolean sloBreached) {
+    if (sloBreached == null) {
+      return byScore;
+    }
+    if (sloBreached) {
+      return byScore == Severity.CRITICAL ? Severity.CRITICAL : Severity.WARNING;
+    }
+    return byScore == Severity.CRITICAL ? Severity.WARNING : byScore;
   }
 
   /** Deterministic episode id: the same for START, UPDATEs and END, and across replays. */

@@ -61,6 +61,27 @@ enum SignalProfile {
     };
   }
 
+  /**
+   * Whether the window breaches the SLO the catalog set on its signal: latency above the SLO's
+   * threshold, an error ratio above the error budget ({@code 1 - objective}), another signal past
+   * its threshold on its bad side. {@code null} when the window carries no SLO that applies.
+   */
+  Boolean sloBreached(SignalWindow w, double value) {
+    if (this == ERRORS) {
+      Double objective = w.getSloObjective();
+      return objective == null ? null : value > 1 - objective;
+    }
+    Double threshold = w.getSloThreshold();
+    if (threshold == null) {
+      return null;
+    }
+    return switch (sense) {
+      case UP -> value > threshold;
+      case DOWN -> value < threshold;
+      case BOTH -> null;
+    };
+  }
+
   private static Double mean(SignalWindow w) {
     return w.getCount() > 0 ? w.getSum() / w.getCount() : null;
   }
