@@ -26,17 +26,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the anomaly stream's detector, with the stream's settings, over CSV series: the contract of
  * {@code vigil replay series} (see REPLAY.md).
  *
- * <p>Input: header {@code timestamp,value}, timestamps {@code YYYY-MM-DD HH:MM:SS} (UTC), strictly
- * increasing, on a fixed step of any size (inferred: the most frequent gap) with missing steps
- * allowed. Output: header {@code timestamp,value,anomaly_score}, one row per input row in the same
- * order, the timestamp and value copied verbatim, the score with six decimals. The series is scored
- * as a signal of unknown type: both directions are anomalous. The output file is written to a
- * temporary file and moved into place, so a bad input never leaves a partial output behind.
+ * <p>Input: header {@code timestamp,value}, timestamps {@code YYYY-MM-DD HH:MM:SS} (UTC) in time
+ * order, on a fixed step of any size (inferred: the most frequent gap) with missing steps allowed.
+ * A row not after the one before it (a duplicate or out-of-order time) is treated as the stream
+ * treats a late window: scored 0, not learned from, and reported in a warning. Output: header
+ * {@code timestamp,value,anomaly_score}, one row per input row in the same order, the timestamp and
+ * value copied verbatim, the score with six decimals. The series is scored as a signal of unknown
+ * type: both directions are anomalous. The output file is written to a temporary file and moved
+ * into place, so a bad input never leaves a partial output behind.
  */
 public final class SeriesReplay {
   /** Header of an input file: {@value}. */
@@ -49,6 +53,7 @@ public final class SeriesReplay {
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT)
           .withResolverStyle(ResolverStyle.STRICT);
   private static final long DEFAULT_STEP = 60_000L;
+  private static final Logger LOGGER = LoggerFactory.getLogger(SeriesReplay.class);
 
   private final SeasonalDetector detector;
 
@@ -70,8 +75,16 @@ public final class SeriesReplay {
     Files.createDirectories(parent);
     Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
     try {
+      int late;
       try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        score(rows, writer);
+        late = score(rows, writer);
+      }
+      if (late > 0) {
+        LOGGER.warn(
+            "{}: {} rows not after the row before them (duplicate or out-of-order time) were"
+                + " scored 0, as the stream ignores late windows",
+            in,
+            late);
       }
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -110,29 +123,37 @@ public final class SeriesReplay {
   }
 
   /** Scores parsed rows and writes the output CSV, header included. */
-  void score(List<Row> rows, Writer out) throws IOException {
+  int score(List<Row> rows, Writer out) throws IOException {
     long[] timestamps = rows.stream().mapToLong(Row::epochMillis).toArray();
     SeasonalState state = detector.newState(inferStep(timestamps), 0);
     BufferedWriter writer = new BufferedWriter(out);
     writer.write(OUTPUT_HEADER);
     writer.write('\n');
+    int late = 0;
     for (Row row : rows) {
       Assessment a = detector.assess(state, row.epochMillis(), row.value(), Sense.BOTH);
+      if (a == null) {
+        late++; // as the stream does with a late window: not learned from, not an anomaly
+      }
       writer.write(row.timestampText());
       writer.write(',');
       writer.write(row.valueText());
       writer.write(',');
-      writer.write(String.format(Locale.ROOT, "%.6f", a.score()));
+      writer.write(String.format(Locale.ROOT, "%.6f", a == null ? 0.0 : a.score()));
       writer.write('\n');
     }
     writer.flush();
+    return late;
   }
 
   /** The step of a series: its most frequent gap, the smaller on a tie; 1 minute if unknown. */
   static long inferStep(long[] timestamps) {
     Map<Long, Integer> counts = new HashMap<>();
     for (int i = 1; i < timestamps.length; i++) {
-      counts.merge(timestamps[i] - timestamps[i - 1], 1, Integer::sum);
+      long gap = timestamps[i] - timestamps[i - 1];
+      if (gap > 0) {
+        counts.merge(gap, 1, Integer::sum);
+      }
     }
     long best = DEFAULT_STEP;
     int bestCount = 0;
@@ -161,24 +182,13 @@ public final class SeriesReplay {
             in, 1, "expected header '" + INPUT_HEADER + "', found '" + header.strip() + "'");
       }
       int lineNo = 1;
-      long previous = Long.MIN_VALUE;
       String line;
       while ((line = reader.readLine()) != null) {
         lineNo++;
         if (line.isBlank()) {
           continue;
         }
-        Row row = parse(in, lineNo, line);
-        if (row.epochMillis() <= previous) {
-          throw new ReplayException(
-              in,
-              lineNo,
-              "timestamp "
-                  + row.timestampText()
-                  + " is not after the previous row's; rows must be in strictly increasing time");
-        }
-        previous = row.epochMillis();
-        rows.add(row);
+        rows.add(parse(in, lineNo, line));
       }
     } catch (java.nio.charset.MalformedInputException e) {
       throw new ReplayException(in, "not UTF-8 text", e);

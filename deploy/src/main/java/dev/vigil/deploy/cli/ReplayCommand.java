@@ -37,8 +37,8 @@ final class ReplayCommand implements Runnable {
       description = {
         "Score CSV series with the anomaly stream's detector and default settings.",
         "",
-        "Input: header 'timestamp,value', timestamps 'YYYY-MM-DD HH:MM:SS' (UTC), strictly",
-        "increasing, a fixed step of any size (inferred), missing steps allowed. Output: header",
+        "Input: header 'timestamp,value', timestamps 'YYYY-MM-DD HH:MM:SS' (UTC) in time order,",
+        "a fixed step of any size (inferred), missing steps allowed. Output: header",
         "'timestamp,value,anomaly_score', one row per input row, score in [0,1]. With a folder,",
         "every *.csv under it is replayed into the same relative path under --out. A malformed",
         "file stops the replay with its name and line (exit 3) and leaves no output for it."
