@@ -1,5 +1,6 @@
 package dev.vigil.rca;
 
+import dev.vigil.rca.internal.EventTimeExtractor;
 import dev.vigil.rca.internal.RcaMetrics;
 import dev.vigil.rca.internal.RcaProcessor;
 import dev.vigil.rca.internal.RcaSettings;
@@ -33,11 +34,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Root-cause analysis needs the whole graph of an environment in one place: anomalies and
  * changes have one partition, and the edges are repartitioned onto one, so the engine runs as one
- * task. After anomaly detection the volume is small enough for that.
+ * task. After anomaly detection the volume is small enough for that. Time is event time read from
+ * the records ({@link EventTimeExtractor}).
  */
 public final class RcaTopology {
   /** Name of the edges' repartition: {@value}. */
   public static final String EDGES_REPARTITION = "rca-edges";
+
+  private static final EventTimeExtractor EVENT_TIME = new EventTimeExtractor();
 
   private RcaTopology() {}
 
@@ -60,10 +64,20 @@ public final class RcaTopology {
     KStream<Object, Object> anomalies =
         builder.stream(
                 topics.anomalies.name(),
-                topics.anomalies.consumed().withName("rca-anomalies-source"))
+                topics
+                    .anomalies
+                    .consumed()
+                    .withName("rca-anomalies-source")
+                    .withTimestampExtractor(EVENT_TIME))
             .map((k, v) -> KeyValue.<Object, Object>pair(k, v), Named.as("rca-anomalies-in"));
     KStream<Object, Object> edges =
-        builder.stream(topics.edges.name(), topics.edges.consumed().withName("rca-edges-source"))
+        builder.stream(
+                topics.edges.name(),
+                topics
+                    .edges
+                    .consumed()
+                    .withName("rca-edges-source")
+                    .withTimestampExtractor(EVENT_TIME))
             .repartition(
                 Repartitioned.with(topics.edges.keySerde(), topics.edges.valueSerde())
                     .withName(EDGES_REPARTITION)
@@ -71,7 +85,12 @@ public final class RcaTopology {
             .map((k, v) -> KeyValue.<Object, Object>pair(k, v), Named.as("rca-edges-in"));
     KStream<Object, Object> changes =
         builder.stream(
-                topics.changes.name(), topics.changes.consumed().withName("rca-changes-source"))
+                topics.changes.name(),
+                topics
+                    .changes
+                    .consumed()
+                    .withName("rca-changes-source")
+                    .withTimestampExtractor(EVENT_TIME))
             .map((k, v) -> KeyValue.<Object, Object>pair(k, v), Named.as("rca-changes-in"));
 
     KStream<String, SpecificRecord> out =

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.schemas.AnomalyEvent;
 import dev.vigil.schemas.AnomalyPhase;
-import dev.vigil.schemas.Direction;
-import dev.vigil.schemas.SeriesKey;
-import dev.vigil.schemas.Severity;
-import dev.vigil.schemas.SignalType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +22,8 @@ class IncidentBookTest {
     List<LiveIncident> absorbed = book.merge(graph, at(11));
 
     assertThat(absorbed).hasSize(1);
-    assertThat(absorbed.get(0).mergedInto()).isEqualTo("inc-20261124T1010-checkout");
-    LiveIncident merged = book.get("inc-20261124T1010-checkout");
+    assertThat(absorbed.get(0).mergedInto()).isEqualTo("inc-20260601T1010-checkout");
+    LiveIncident merged = book.get("inc-20260601T1010-checkout");
     assertThat(merged.members()).containsOnlyKeys("checkout", "payment");
     assertThat(merged.anomalies()).isEqualTo(2);
   }
@@ -42,7 +38,7 @@ class IncidentBookTest {
         book.fold(anomaly("frontend", AnomalyPhase.START, 11, 12), graph);
 
     assertThat(frontend.outcome()).isEqualTo(IncidentBook.Outcome.JOINED);
-    assertThat(frontend.incident().id()).isEqualTo("inc-20261124T1010-checkout");
+    assertThat(frontend.incident().id()).isEqualTo("inc-20260601T1010-checkout");
     assertThat(book.merge(graph, at(12))).isEmpty();
     assertThat(book.open()).hasSize(2);
   }
@@ -100,22 +96,6 @@ class IncidentBookTest {
   }
 
   static AnomalyEvent anomaly(String service, AnomalyPhase phase, int started, int at) {
-    return AnomalyEvent.newBuilder()
-        .setId(service + "-" + started)
-        .setService(service)
-        .setSeries(new SeriesKey(service, "service.health", List.of()))
-        .setPhase(phase)
-        .setAt(Scenario.minute(at))
-        .setStartedAt(Scenario.minute(started))
-        .setObserved(5)
-        .setExpected(1)
-        .setLower(0)
-        .setUpper(2)
-        .setScore(0.8)
-        .setSeverity(Severity.WARNING)
-        .setDirection(Direction.UP)
-        .setDetector("test-1")
-        .setSignalType(SignalType.OTHER)
-        .build();
+    return Scenario.anomaly(service, phase, started, at);
   }
 }

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class Scenario {
   /** Minute 0. */
-  public static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
 
   private final Map<String, Edge> edges = new LinkedHashMap<>();
   private final List<Anomalous> anomalies = new ArrayList<>();
@@ -77,6 +77,29 @@ public final class Scenario {
             .setPreviousVersion("v2.2")
             .build());
     return this;
+  }
+
+  /**
+   * A service-health anomaly event, score 0.8, of the episode started at minute {@code started}.
+   */
+  public static AnomalyEvent anomaly(String service, AnomalyPhase phase, int started, int at) {
+    return AnomalyEvent.newBuilder()
+        .setId(service + "-" + started)
+        .setService(service)
+        .setSeries(new SeriesKey(service, "service.health", List.of()))
+        .setPhase(phase)
+        .setAt(Scenario.minute(at))
+        .setStartedAt(Scenario.minute(started))
+        .setObserved(5)
+        .setExpected(1)
+        .setLower(0)
+        .setUpper(2)
+        .setScore(0.8)
+        .setSeverity(Severity.WARNING)
+        .setDirection(Direction.UP)
+        .setDetector("test-1")
+        .setSignalType(SignalType.OTHER)
+        .build();
   }
 
   /** Every record of minutes [0, minutes), in the order the engine would see them. */
