@@ -1,6 +1,7 @@
 package dev.vigil.deploy.cli;
 
 import dev.vigil.bridge.BridgeApp;
+import dev.vigil.rca.RcaApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
 import java.util.List;
@@ -14,7 +15,7 @@ final class VigilApps {
   private VigilApps() {}
 
   static List<AppDefinition> all() {
-    return List.of(new BridgeApp.Definition());
+    return List.of(new BridgeApp.Definition(), new RcaApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */
