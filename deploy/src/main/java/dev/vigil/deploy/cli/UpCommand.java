@@ -2,28 +2,12 @@ package dev.vigil.deploy.cli;
 
 import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.deploy.broker.EmbeddedBroker;
-import dev.vigil.runtime.app.AppDefinition;
-import dev.vigil.runtime.app.VigilService;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.HealthCheck;
-import dev.vigil.runtime.management.ManagementServer;
-import dev.vigil.runtime.management.Metrics;
-import dev.vigil.runtime.topics.ProvisionReport;
-import dev.vigil.runtime.topics.TopicProvisioner;
-import dev.vigil.schemas.topics.TopicCatalog;
-import dev.vigil.schemas.topics.TopicSpec;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -74,9 +58,6 @@ final class UpCommand implements Callable<Integer> {
       description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
   int controllerPort;
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
-  private final CountDownLatch stopped = new CountDownLatch(1);
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -92,89 +73,22 @@ final class UpCommand implements Callable<Integer> {
                 host,
                 BridgeConfig.HOST_CONFIG,
                 host));
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "vigil-shutdown"));
-    try {
-      start(broker, config, out);
-    } catch (RuntimeException e) {
-      stopAll();
-      throw e;
+    try (AppRunner runner = new AppRunner()) {
+      broker.start(config.startupTimeout());
+      runner.own(broker, new HealthCheck("broker", () -> true, () -> true, () -> "RUNNING"));
+      runner.start(config, VigilApps.all());
+      out.printf("Vigil is up.%n");
+      out.printf(
+          "  Kafka broker   %s   (kcat -b %s -L)%n",
+          broker.bootstrapServers(), broker.bootstrapServers());
+      out.printf(
+          "  Data           %s   (cluster %s, reused on restart)%n",
+          dataDir.toAbsolutePath(), broker.clusterId());
+      runner.printSummary(out, config);
+      runner.awaitStop();
+    } finally {
+      broker.close();
     }
-    stopped.await();
     return 0;
-  }
-
-  private void start(EmbeddedBroker broker, CoreConfig config, PrintWriter out) throws Exception {
-    LOGGER.info("Effective settings:\n{}", config.describe());
-    broker.start(config.startupTimeout());
-    running.push(broker);
-
-    TopicCatalog topics = ConfigOptions.topics(config);
-    List<AppDefinition> apps = VigilApps.all();
-    List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
-    apps.forEach(app -> specs.addAll(app.ownTopics(topics)));
-    ProvisionReport report;
-    try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-      TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30));
-      report = config.topicProvision() ? provisioner.provision(specs) : provisioner.verify(specs);
-    }
-    if (!report.missing().isEmpty()) {
-      throw new IllegalStateException(
-          "topics missing and topic.provision=false: "
-              + String.join(", ", report.missing())
-              + " (run vigil topics create)");
-    }
-    report.mismatches().forEach(m -> LOGGER.warn("Topic differs from the catalog: {}", m));
-
-    PrometheusMeterRegistry registry = Metrics.newRegistry();
-    ManagementServer management =
-        new ManagementServer(config.managementHost(), config.managementPort(), registry);
-    running.push(management);
-    management.register(new HealthCheck("broker", () -> true, () -> true, () -> "RUNNING"));
-    List<VigilService> started = new ArrayList<>();
-    for (AppDefinition definition : apps) {
-      VigilService app = definition.create(config, topics, registry);
-      running.push(app);
-      management.register(app.healthCheck());
-      app.start();
-      started.add(app);
-    }
-
-    out.printf("Vigil is up.%n");
-    out.printf(
-        "  Kafka broker   %s   (kcat -b %s -L)%n",
-        broker.bootstrapServers(), broker.bootstrapServers());
-    out.printf(
-        "  Data           %s   (cluster %s, reused on restart)%n",
-        dataDir.toAbsolutePath(), broker.clusterId());
-    out.printf(
-        "  Topics         %d ready, %d created now%s%n",
-        report.verified().size(),
-        report.created().size(),
-        report.mismatches().isEmpty()
-            ? ""
-            : ", " + report.mismatches().size() + " differ from the catalog (see log)");
-    out.printf(
-        "  Management     http://%s:%d/metrics  /health/live  /health/ready%n",
-        config.managementHost(), management.port());
-    for (VigilService app : started) {
-      out.printf("  %-14s %s%n", app.name(), app);
-    }
-    out.printf("Press Ctrl-C to stop.%n");
-    out.flush();
-  }
-
-  private void stopAll() {
-    synchronized (running) {
-      while (!running.isEmpty()) {
-        AutoCloseable next = running.pop();
-        try {
-          next.close();
-        } catch (Exception e) {
-          LOGGER.warn("Error while stopping {}", next.getClass().getSimpleName(), e);
-        }
-      }
-    }
-    stopped.countDown();
-    LOGGER.info("Vigil stopped");
   }
 }

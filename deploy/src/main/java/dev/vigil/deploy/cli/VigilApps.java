@@ -1,6 +1,7 @@
 package dev.vigil.deploy.cli;
 
 import dev.vigil.bridge.BridgeApp;
+import dev.vigil.enrichment.EnrichmentApp;
 import dev.vigil.rca.RcaApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
@@ -15,7 +16,8 @@ final class VigilApps {
   private VigilApps() {}
 
   static List<AppDefinition> all() {
-    return List.of(new BridgeApp.Definition(), new RcaApp.Definition());
+    return List.of(
+        new BridgeApp.Definition(), new EnrichmentApp.Definition(), new RcaApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */

@@ -14,9 +14,11 @@ import picocli.CommandLine.Spec;
     description = "Vigil: an AI-driven observability pipeline on Kafka Streams.",
     subcommands = {
       UpCommand.class,
+      RunCommand.class,
       TopicsCommand.class,
       TailCommand.class,
       ConfigCommand.class,
+      CatalogCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

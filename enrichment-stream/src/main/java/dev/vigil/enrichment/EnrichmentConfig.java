@@ -1,0 +1,167 @@
+package dev.vigil.enrichment;
+
+import dev.vigil.runtime.config.ConfigSources;
+import dev.vigil.runtime.config.CoreConfig;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/**
+ * The enrichment stream's settings, read from the process's {@link CoreConfig}, which was validated
+ * against a definition that includes {@link #define} (as {@code vigil} does for every app).
+ */
+public final class EnrichmentConfig {
+  public static final String GRACE_CONFIG = "enrichment.window.grace.ms";
+  private static final String GRACE_DOC =
+      "How long after the end of a 1-minute window out-of-order data is still folded in; later"
+          + " data is dropped and counted in vigil_enrichment_late_total.";
+  public static final String DIMENSIONS_CONFIG = "enrichment.dimensions";
+  private static final String DIMENSIONS_DOC =
+      "Attribute keys of metric data points kept as series dimensions; every other attribute is"
+          + " aggregated away.";
+  public static final String MAX_SERIES_CONFIG = "enrichment.max.series.per.service";
+  private static final String MAX_SERIES_DOC =
+      "Distinct series one service may have in one window; the rest fold into its 'overflow'"
+          + " series and count in vigil_enrichment_overflow_total.";
+  public static final String CUMULATIVE_TTL_CONFIG = "enrichment.cumulative.ttl.ms";
+  private static final String CUMULATIVE_TTL_DOC =
+      "How long the last value of a cumulative series is kept without an update.";
+  public static final String PAIRING_TTL_CONFIG = "enrichment.edges.pairing.ttl.ms";
+  private static final String PAIRING_TTL_DOC =
+      "How long (event time) a span waits for its parent or child before it counts as unpaired.";
+  public static final String MAX_PENDING_SPANS_CONFIG = "enrichment.edges.max.pending.spans";
+  private static final String MAX_PENDING_SPANS_DOC =
+      "Spans one task keeps waiting for pairing; more are not kept and are counted.";
+  public static final String ACCURACY_CONFIG = "enrichment.sketch.relative.accuracy";
+  private static final String ACCURACY_DOC =
+      "Relative accuracy of the quantile sketches (DDSketch), e.g. 0.01 for 1 %.";
+
+  private static final String GROUP = "Enrichment";
+
+  private final CoreConfig config;
+
+  /**
+   * Reads the enrichment settings of a config validated against a definition with {@link #define}.
+   */
+  public EnrichmentConfig(CoreConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Validates settings against the shared keys plus the enrichment keys (for one-app processes and
+   * tests).
+   *
+   * @throws dev.vigil.runtime.config.ConfigError naming the first key at fault
+   */
+  public static EnrichmentConfig load(ConfigSources sources) {
+    ConfigDef def = CoreConfig.definition();
+    define(def);
+    return new EnrichmentConfig(new CoreConfig(def, sources));
+  }
+
+  /** The shared settings. */
+  public CoreConfig core() {
+    return config;
+  }
+
+  /** Adds the enrichment keys to a definition. */
+  public static void define(ConfigDef def) {
+    EnrichmentSettings d = EnrichmentSettings.defaults();
+    int order = 0;
+    def.define(
+        GRACE_CONFIG,
+        Type.LONG,
+        d.grace().toMillis(),
+        Range.between(0, 3_600_000),
+        Importance.MEDIUM,
+        GRACE_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Window grace");
+    def.define(
+        DIMENSIONS_CONFIG,
+        Type.LIST,
+        String.join(",", EnrichmentSettings.DEFAULT_DIMENSIONS),
+        null,
+        Importance.MEDIUM,
+        DIMENSIONS_DOC,
+        GROUP,
+        ++order,
+        Width.LONG,
+        "Dimensions");
+    def.define(
+        MAX_SERIES_CONFIG,
+        Type.INT,
+        d.maxSeriesPerService(),
+        Range.between(1, 1_000_000),
+        Importance.MEDIUM,
+        MAX_SERIES_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Series per service");
+    def.define(
+        CUMULATIVE_TTL_CONFIG,
+        Type.LONG,
+        d.cumulativeTtl().toMillis(),
+        Range.between(60_000, 86_400_000),
+        Importance.LOW,
+        CUMULATIVE_TTL_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Cumulative TTL");
+    def.define(
+        PAIRING_TTL_CONFIG,
+        Type.LONG,
+        d.pairingTtl().toMillis(),
+        Range.between(1_000, 3_600_000),
+        Importance.LOW,
+        PAIRING_TTL_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Pairing TTL");
+    def.define(
+        MAX_PENDING_SPANS_CONFIG,
+        Type.INT,
+        d.maxPendingSpans(),
+        Range.between(1, 100_000_000),
+        Importance.LOW,
+        MAX_PENDING_SPANS_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Pending spans");
+    def.define(
+        ACCURACY_CONFIG,
+        Type.DOUBLE,
+        d.relativeAccuracy(),
+        Range.between(0.0001, 0.5),
+        Importance.LOW,
+        ACCURACY_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Sketch accuracy");
+  }
+
+  /** The typed settings of the topology. */
+  public EnrichmentSettings settings() {
+    List<String> dims = config.getList(DIMENSIONS_CONFIG);
+    return new EnrichmentSettings(
+        Duration.ofMillis(config.getLong(GRACE_CONFIG)),
+        new LinkedHashSet<>(dims.stream().map(String::trim).filter(s -> !s.isEmpty()).toList()),
+        config.getInt(MAX_SERIES_CONFIG),
+        Duration.ofMillis(config.getLong(CUMULATIVE_TTL_CONFIG)),
+        Duration.ofMillis(config.getLong(PAIRING_TTL_CONFIG)),
+        config.getInt(MAX_PENDING_SPANS_CONFIG),
+        config.getDouble(ACCURACY_CONFIG));
+  }
+}

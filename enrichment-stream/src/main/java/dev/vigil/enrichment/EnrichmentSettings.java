@@ -1,0 +1,103 @@
+package dev.vigil.enrichment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The validated settings the enrichment topology is built from.
+ *
+ * @param grace how long after a window's end out-of-order data is still folded in
+ * @param dimensions attribute keys of metric points kept as series dimensions (the allow-list)
+ * @param maxSeriesPerService distinct series one service may have in one window; more fold into its
+ *     {@code overflow} series
+ * @param cumulativeTtl how long the last value of a cumulative series is kept without updates
+ * @param pairingTtl how long a span waits for its parent or child before it counts as unpaired
+ * @param maxPendingSpans spans one task keeps waiting for pairing; more are refused and counted
+ * @param relativeAccuracy relative accuracy of the quantile sketches, e.g. 0.01 for 1 %
+ */
+public record EnrichmentSettings(
+    Duration grace,
+    Set<String> dimensions,
+    int maxSeriesPerService,
+    Duration cumulativeTtl,
+    Duration pairingTtl,
+    int maxPendingSpans,
+    double relativeAccuracy) {
+  /** Window length of every signal and edge: one minute. */
+  public static final Duration WINDOW = Duration.ofMinutes(1);
+
+  /** Default dimension allow-list of metric points. */
+  public static final List<String> DEFAULT_DIMENSIONS =
+      List.of(
+          "http.route",
+          "http.request.method",
+          "http.response.status_code",
+          "rpc.service",
+          "rpc.method",
+          "rpc.grpc.status_code",
+          "messaging.destination.name",
+          "db.system",
+          "db.operation.name",
+          "state",
+          "direction");
+
+  /** Checks the settings. */
+  public EnrichmentSettings {
+    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(cumulativeTtl, "cumulativeTtl");
+    Objects.requireNonNull(pairingTtl, "pairingTtl");
+    dimensions = Set.copyOf(Objects.requireNonNull(dimensions, "dimensions"));
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, got " + grace);
+    }
+    if (maxSeriesPerService < 1) {
+      throw new IllegalArgumentException(
+          "maxSeriesPerService must be >= 1, got " + maxSeriesPerService);
+    }
+    if (cumulativeTtl.compareTo(WINDOW) < 0) {
+      throw new IllegalArgumentException("cumulativeTtl must be >= 1 minute, got " + cumulativeTtl);
+    }
+    if (pairingTtl.isNegative() || pairingTtl.isZero()) {
+      throw new IllegalArgumentException("pairingTtl must be positive, got " + pairingTtl);
+    }
+    if (maxPendingSpans < 1) {
+      throw new IllegalArgumentException("maxPendingSpans must be >= 1, got " + maxPendingSpans);
+    }
+    if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+      throw new IllegalArgumentException(
+          "relativeAccuracy must be in (0, 1), got " + relativeAccuracy);
+    }
+  }
+
+  /** The defaults: 30 s grace, 2,000 series per service, 1 % sketch accuracy. */
+  public static EnrichmentSettings defaults() {
+    return new EnrichmentSettings(
+        Duration.ofSeconds(30),
+        Set.copyOf(DEFAULT_DIMENSIONS),
+        2_000,
+        Duration.ofMinutes(15),
+        Duration.ofSeconds(30),
+        100_000,
+        0.01);
+  }
+
+  /** A copy with another grace. */
+  public EnrichmentSettings withGrace(Duration newGrace) {
+    return new EnrichmentSettings(
+        newGrace,
+        dimensions,
+        maxSeriesPerService,
+        cumulativeTtl,
+        pairingTtl,
+        maxPendingSpans,
+        relativeAccuracy);
+  }
+
+  /** A copy with another cap on series per service and window. */
+  public EnrichmentSettings withMaxSeriesPerService(int max) {
+    return new EnrichmentSettings(
+        grace, dimensions, max, cumulativeTtl, pairingTtl, maxPendingSpans, relativeAccuracy);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.vigil.enrichment;
+
+import com.google.protobuf.Message;
+import dev.vigil.enrichment.internal.CatalogJoiner;
+import dev.vigil.enrichment.internal.EdgePairingProcessor;
+import dev.vigil.enrichment.internal.EdgeWindowProcessor;
+import dev.vigil.enrichment.internal.EnrichmentMetrics;
+import dev.vigil.enrichment.internal.LogCountProcessor;
+import dev.vigil.enrichment.internal.MetricWindowProcessor;
+import dev.vigil.enrichment.internal.OtlpDeserializer;
+import dev.vigil.enrichment.internal.ServicePartitioner;
+import dev.vigil.enrichment.internal.SpanRedProcessor;
+import dev.vigil.enrichment.internal.Splitters;
+import dev.vigil.schemas.EdgeKey;
+import dev.vigil.schemas.EdgeWindow;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.ServiceInfo;
+import dev.vigil.schemas.SignalWindow;
+import dev.vigil.schemas.serde.VigilSerdes;
+import dev.vigil.schemas.topics.TopicCatalog;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The enrichment topology: settings in, {@link Topology} out; no I/O of its own.
+ *
+ * <pre>
+ * otlp_metrics -decode- split by resource -repartition by service- metric windows -+
+ * otlp_spans   -decode-+- split by resource -repartition by service- RED windows ---+- catalog - vigil.signals.1m
+ *                      |                                                          |   (partitioned by service)
+ * otlp_logs    -decode-|- split by resource -repartition by service- log windows --+
+ *                      +- split by trace -repartition by trace- pairing -repartition by edge- edge windows - vigil.edges.1m
+ * </pre>
+ *
+ * <p>Every source, processor, repartition topic and store is named (the app runs with {@code
+ * ensure.explicit.internal.resource.naming=true}).
+ */
+public final class EnrichmentTopology {
+  /** The app name: application.id {@code vigil-enrichment}, DLQ {@code vigil.dlq.enrichment}. */
+  public static final String APP = "enrichment";
+
+  /** The materialized catalog (GlobalKTable). */
+  public static final String CATALOG_STORE = "enrichment-catalog";
+
+  /** Repartition topics (suffixes of {@code <application.id>-...-repartition}). */
+  public static final String METRICS_BY_SERVICE = "enrichment-metrics-by-service";
+
+  public static final String SPANS_BY_SERVICE = "enrichment-spans-by-service";
+  public static final String LOGS_BY_SERVICE = "enrichment-logs-by-service";
+  public static final String SPANS_BY_TRACE = "enrichment-spans-by-trace";
+  public static final String CALLS_BY_EDGE = "enrichment-calls-by-edge";
+
+  private EnrichmentTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param settings validated settings
+   * @param topics the topic catalog of the environment
+   * @param metrics where the enrichment counters go
+   */
+  public static Topology build(
+      EnrichmentSettings settings, TopicCatalog topics, EnrichmentMetrics metrics) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(metrics, "metrics");
+    StreamsBuilder builder = new StreamsBuilder();
+
+    GlobalKTable<String, ServiceInfo> catalog =
+        builder.globalTable(
+            topics.catalog.name(),
+            Consumed.with(Serdes.String(), VigilSerdes.SERVICE_INFO).withName("catalog-source"),
+            Materialized.<String, ServiceInfo, KeyValueStore<Bytes, byte[]>>as(CATALOG_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(VigilSerdes.SERVICE_INFO));
+
+    KStream<byte[], ExportMetricsServiceRequest> metricRequests =
+        builder.stream(
+            topics.otlpMetrics.name(),
+            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.metrics()))
+                .withName("otlp-metrics-source"));
+    KStream<byte[], ExportTraceServiceRequest> traceRequests =
+        builder.stream(
+            topics.otlpSpans.name(),
+            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.traces()))
+                .withName("otlp-spans-source"));
+    KStream<byte[], ExportLogsServiceRequest> logRequests =
+        builder.stream(
+            topics.otlpLogs.name(),
+            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.logs()))
+                .withName("otlp-logs-source"));
+
+    KStream<SeriesKey, SignalWindow> metricSignals =
+        batches(
+                metricRequests.flatMap(
+                    (k, v) -> v == null ? List.of() : Splitters.metricsByService(v),
+                    Named.as("split-metrics-by-service")),
+                METRICS_BY_SERVICE)
+            .process(
+                supplier(
+                    () -> new MetricWindowProcessor(settings, metrics),
+                    MetricWindowProcessor.WINDOW_STORE,
+                    MetricWindowProcessor.CUMULATIVE_STORE),
+                Named.as("metric-windows"));
+    KStream<SeriesKey, SignalWindow> spanSignals =
+        batches(
+                traceRequests.flatMap(
+                    (k, v) -> v == null ? List.of() : Splitters.spansByService(v),
+                    Named.as("split-spans-by-service")),
+                SPANS_BY_SERVICE)
+            .process(
+                supplier(
+                    () -> new SpanRedProcessor(settings, metrics), SpanRedProcessor.WINDOW_STORE),
+                Named.as("span-red-windows"));
+    KStream<SeriesKey, SignalWindow> logSignals =
+        batches(
+                logRequests.flatMap(
+                    (k, v) -> v == null ? List.of() : Splitters.logsByService(v),
+                    Named.as("split-logs-by-service")),
+                LOGS_BY_SERVICE)
+            .process(
+                supplier(
+                    () -> new LogCountProcessor(settings, metrics), LogCountProcessor.WINDOW_STORE),
+                Named.as("log-windows"));
+
+    metricSignals
+        .merge(spanSignals, Named.as("merge-span-signals"))
+        .merge(logSignals, Named.as("merge-log-signals"))
+        .leftJoin(
+            catalog,
+            (key, window) -> key.getService(),
+            new CatalogJoiner(metrics),
+            Named.as("enrich-with-catalog"))
+        .to(
+            topics.signals.name(),
+            Produced.with(VigilSerdes.SERIES_KEY, VigilSerdes.SIGNAL_WINDOW)
+                .withStreamPartitioner(new ServicePartitioner())
+                .withName("signals-sink"));
+
+    KStream<String, byte[]> calls =
+        batches(
+                traceRequests.flatMap(
+                    (k, v) -> v == null ? List.of() : Splitters.spansByTrace(v),
+                    Named.as("split-spans-by-trace")),
+                SPANS_BY_TRACE)
+            .process(
+                supplier(
+                    () -> new EdgePairingProcessor(settings, metrics),
+                    EdgePairingProcessor.PENDING_STORE,
+                    EdgePairingProcessor.ORPHAN_STORE),
+                Named.as("edge-pairing"));
+    KStream<EdgeKey, EdgeWindow> edges =
+        batches(calls, CALLS_BY_EDGE)
+            .process(
+                supplier(
+                    () -> new EdgeWindowProcessor(settings, metrics),
+                    EdgeWindowProcessor.WINDOW_STORE),
+                Named.as("edge-windows"));
+    edges.to(
+        topics.edges.name(),
+        Produced.with(VigilSerdes.EDGE_KEY, VigilSerdes.EDGE_WINDOW).withName("edges-sink"));
+
+    return builder.build();
+  }
+
+  private static KStream<String, byte[]> batches(KStream<String, byte[]> stream, String name) {
+    return stream.repartition(
+        Repartitioned.<String, byte[]>as(name)
+            .withKeySerde(Serdes.String())
+            .withValueSerde(Serdes.ByteArray()));
+  }
+
+  private static <T extends Message> Serde<T> otlp(Deserializer<T> deserializer) {
+    return Serdes.serdeFrom((topic, message) -> message.toByteArray(), deserializer);
+  }
+
+  private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> supplier(
+      Supplier<Processor<String, byte[], KOut, VOut>> factory, String... storeNames) {
+    Set<StoreBuilder<?>> stores =
+        Set.of(storeNames).stream()
+            .map(
+                name ->
+                    (StoreBuilder<?>)
+                        Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(name),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                            .withCachingEnabled())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    return new ProcessorSupplier<>() {
+      @Override
+      public Processor<String, byte[], KOut, VOut> get() {
+        return factory.get();
+      }
+
+      @Override
+      public Set<StoreBuilder<?>> stores() {
+        return stores;
+      }
+    };
+  }
+}

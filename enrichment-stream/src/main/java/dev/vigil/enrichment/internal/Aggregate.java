@@ -1,0 +1,331 @@
+package dev.vigil.enrichment.internal;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What one series has accumulated in one open window, with a compact binary codec for the state
+ * store. Mutable; owned by one processor.
+ *
+ * <p>Quantiles come from a DDSketch (relative-error guarantee, mergeable, bounded to {@value
+ * #MAX_BINS} bins per sign); count, sum, min and max are tracked exactly beside it.
+ */
+public final class Aggregate {
+  /** Bins per sign of a sketch: bounds its memory (lowest bins collapse beyond it). */
+  public static final int MAX_BINS = 2_048;
+
+  private static final int VERSION = 1;
+
+  /** What the series is, which decides how it is folded and emitted. */
+  public enum Kind {
+    GAUGE,
+    COUNTER,
+    HISTOGRAM,
+    SUMMARY,
+    SPAN,
+    LOG_ERRORS,
+    LOG_WARNINGS,
+    EDGE,
+    OVERFLOW
+  }
+
+  private final Kind kind;
+  private final double accuracy;
+  private String unit;
+  private long count;
+  private double sum;
+  private double min = Double.NaN;
+  private double max = Double.NaN;
+  private double last = Double.NaN;
+  private long lastTime = Long.MIN_VALUE;
+  private long errors;
+  private long matched;
+  private byte nodeKind;
+  private double[] quantiles;
+  private DDSketch sketch;
+
+  /** An empty aggregate of {@code kind}; {@code accuracy} is the sketches' relative accuracy. */
+  public Aggregate(Kind kind, String unit, double accuracy) {
+    this.kind = kind;
+    this.unit = unit;
+    this.accuracy = accuracy;
+  }
+
+  /** A gauge reading (also non-monotonic sums): count, sum, min, max and the latest value. */
+  public void addGauge(double value, long timeMs) {
+    count++;
+    if (kind == Kind.OVERFLOW) {
+      return;
+    }
+    sum += value;
+    minMax(value);
+    if (timeMs >= lastTime) {
+      lastTime = timeMs;
+      last = value;
+    }
+  }
+
+  /** One data point of a monotonic counter with its increase since the previous point. */
+  public void addCounter(double delta) {
+    count++;
+    if (kind == Kind.OVERFLOW) {
+      return;
+    }
+    sum += delta;
+  }
+
+  /**
+   * Observations of a distribution (histogram buckets, span durations): {@code weight} values near
+   * {@code value} go into the sketch.
+   */
+  public void addObservations(double value, long weight) {
+    if (weight <= 0) {
+      return;
+    }
+    if (kind == Kind.OVERFLOW) {
+      return;
+    }
+    sketch().accept(value, weight);
+  }
+
+  /** Count and sum of a distribution point, with its exact min and max when known. */
+  public void addDistribution(long n, double total, double pointMin, double pointMax) {
+    if (kind == Kind.OVERFLOW) {
+      count++;
+      return;
+    }
+    count += n;
+    sum += total;
+    if (!Double.isNaN(pointMin)) {
+      minMax(pointMin);
+    }
+    if (!Double.isNaN(pointMax)) {
+      minMax(pointMax);
+    }
+  }
+
+  /** The latest quantiles of a summary (p50, p90, p95, p99; NaN where not given). */
+  public void setQuantiles(double[] values, long timeMs) {
+    if (kind == Kind.OVERFLOW || timeMs < lastTime) {
+      return;
+    }
+    lastTime = timeMs;
+    quantiles = values.clone();
+  }
+
+  /** One span: its duration in ms and whether it failed. */
+  public void addCall(double durationMs, boolean failed) {
+    count++;
+    if (kind == Kind.OVERFLOW) {
+      return;
+    }
+    sum += durationMs;
+    minMax(durationMs);
+    if (failed) {
+      errors++;
+    }
+    sketch().accept(durationMs);
+  }
+
+  /** One log record; {@code matches} tells whether its severity counts for this signal. */
+  public void addLog(boolean matches) {
+    if (kind == Kind.OVERFLOW) {
+      count++;
+      return;
+    }
+    count++;
+    if (matches) {
+      matched++;
+    }
+  }
+
+  /** Records what the server side of an edge is ({@code NodeKind} ordinal). */
+  public void nodeKind(int ordinal) {
+    nodeKind = (byte) ordinal;
+  }
+
+  private void minMax(double value) {
+    if (Double.isNaN(min) || value < min) {
+      min = value;
+    }
+    if (Double.isNaN(max) || value > max) {
+      max = value;
+    }
+  }
+
+  private DDSketch sketch() {
+    if (sketch == null) {
+      sketch = DDSketches.collapsingLowestDense(accuracy, MAX_BINS);
+    }
+    return sketch;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String unit() {
+    return unit;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public double sum() {
+    return sum;
+  }
+
+  /** Smallest value, NaN if none. */
+  public double min() {
+    return min;
+  }
+
+  /** Largest value, NaN if none. */
+  public double max() {
+    return max;
+  }
+
+  /** Latest gauge value, NaN if none. */
+  public double last() {
+    return last;
+  }
+
+  public long errors() {
+    return errors;
+  }
+
+  /** Log records whose severity matched. */
+  public long matched() {
+    return matched;
+  }
+
+  public int nodeKind() {
+    return nodeKind;
+  }
+
+  /** The value at quantile {@code q} (0..1), NaN when nothing was observed. */
+  public double quantile(double q) {
+    if (quantiles != null) {
+      int i = q <= 0.5 ? 0 : q <= 0.9 ? 1 : q <= 0.95 ? 2 : 3;
+      return quantiles[i];
+    }
+    if (sketch == null || sketch.isEmpty()) {
+      return Double.NaN;
+    }
+    double value = sketch.getValueAtQuantile(q);
+    // The sketch returns a bin's representative value: never report beyond the exact bounds.
+    if (!Double.isNaN(min) && value < min) {
+      return min;
+    }
+    if (!Double.isNaN(max) && value > max) {
+      return max;
+    }
+    return value;
+  }
+
+  /** Encodes the aggregate for the state store. */
+  public byte[] encode() {
+    byte[] unitBytes = unit == null ? null : unit.getBytes(StandardCharsets.UTF_8);
+    byte[] sketchBytes = null;
+    if (sketch != null && !sketch.isEmpty()) {
+      GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+      try {
+        sketch.encode(out, false);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot encode sketch", e);
+      }
+      sketchBytes = out.trimmedCopy();
+    }
+    int size =
+        3
+            + 8 * 8
+            + 1
+            + 2
+            + (unitBytes == null ? 0 : unitBytes.length)
+            + 1
+            + (quantiles == null ? 0 : 8 * quantiles.length)
+            + 4
+            + (sketchBytes == null ? 0 : sketchBytes.length);
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    buf.put((byte) VERSION).put((byte) kind.ordinal()).put(nodeKind);
+    buf.putLong(count).putDouble(sum).putDouble(min).putDouble(max).putDouble(last);
+    buf.putLong(lastTime).putLong(errors).putLong(matched);
+    buf.put((byte) 0);
+    if (unitBytes == null) {
+      buf.putShort((short) -1);
+    } else {
+      buf.putShort((short) unitBytes.length).put(unitBytes);
+    }
+    if (quantiles == null) {
+      buf.put((byte) 0);
+    } else {
+      buf.put((byte) quantiles.length);
+      for (double q : quantiles) {
+        buf.putDouble(q);
+      }
+    }
+    if (sketchBytes == null) {
+      buf.putInt(0);
+    } else {
+      buf.putInt(sketchBytes.length).put(sketchBytes);
+    }
+    return buf.array();
+  }
+
+  /**
+   * Decodes an aggregate written by {@link #encode()}.
+   *
+   * @throws IllegalStateException if the bytes are not an aggregate
+   */
+  public static Aggregate decode(byte[] bytes, double accuracy) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    int version = buf.get();
+    if (version != VERSION) {
+      throw new IllegalStateException("unknown aggregate version " + version);
+    }
+    Aggregate a = new Aggregate(Kind.values()[buf.get()], null, accuracy);
+    a.nodeKind = buf.get();
+    a.count = buf.getLong();
+    a.sum = buf.getDouble();
+    a.min = buf.getDouble();
+    a.max = buf.getDouble();
+    a.last = buf.getDouble();
+    a.lastTime = buf.getLong();
+    a.errors = buf.getLong();
+    a.matched = buf.getLong();
+    buf.get();
+    short unitLength = buf.getShort();
+    if (unitLength >= 0) {
+      byte[] unitBytes = new byte[unitLength];
+      buf.get(unitBytes);
+      a.unit = new String(unitBytes, StandardCharsets.UTF_8);
+    }
+    int quantileCount = buf.get();
+    if (quantileCount > 0) {
+      a.quantiles = new double[quantileCount];
+      for (int i = 0; i < quantileCount; i++) {
+        a.quantiles[i] = buf.getDouble();
+      }
+    }
+    int sketchLength = buf.getInt();
+    if (sketchLength > 0) {
+      try {
+        a.sketch =
+            DDSketch.decode(
+                ByteArrayInput.wrap(bytes, buf.position(), sketchLength),
+                () -> new CollapsingLowestDenseStore(MAX_BINS));
+      } catch (IOException e) {
+        throw new IllegalStateException("corrupt sketch in aggregate", e);
+      }
+    }
+    return a;
+  }
+}

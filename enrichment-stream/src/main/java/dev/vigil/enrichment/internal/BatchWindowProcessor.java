@@ -1,0 +1,81 @@
+package dev.vigil.enrichment.internal;
+
+import dev.vigil.enrichment.EnrichmentSettings;
+import dev.vigil.enrichment.internal.EnrichmentMetrics.Source;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.SignalWindow;
+import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Shared frame of the span and log window processors: one per-service batch in, its units folded
+ * into the windows, closed windows out.
+ */
+abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesKey, SignalWindow> {
+  private final String storeName;
+  final WindowState windows;
+  private final Counter accepted;
+  private final Counter late;
+  private final Counter overflow;
+  private ProcessorContext<SeriesKey, SignalWindow> context;
+  private long batchMax;
+
+  BatchWindowProcessor(
+      String storeName, EnrichmentSettings settings, EnrichmentMetrics metrics, Source source) {
+    this.storeName = storeName;
+    this.windows =
+        new WindowState(
+            EnrichmentSettings.WINDOW.toMillis(),
+            settings.grace().toMillis(),
+            settings.maxSeriesPerService(),
+            settings.relativeAccuracy());
+    this.accepted = metrics.accepted(source);
+    this.late = metrics.late(source);
+    this.overflow = metrics.overflow(source);
+  }
+
+  @Override
+  public void init(ProcessorContext<SeriesKey, SignalWindow> processorContext) {
+    this.context = processorContext;
+    windows.init(processorContext.getStateStore(storeName));
+  }
+
+  @Override
+  public final void process(Record<String, byte[]> record) {
+    batchMax = Long.MIN_VALUE;
+    fold(record.key(), record.value());
+    windows.flush();
+    if (batchMax != Long.MIN_VALUE) {
+      windows.advance(batchMax);
+    }
+    windows.closeDue(
+        (start, end, id, aggregate) -> {
+          for (KeyValue<SeriesKey, SignalWindow> kv : Signals.of(start, end, id, aggregate)) {
+            context.forward(new Record<>(kv.key, kv.value, end));
+          }
+        });
+  }
+
+  /** Folds one batch of {@code service}. */
+  abstract void fold(String service, byte[] batch);
+
+  /** The window aggregate of one unit, or null when late; counts the unit. */
+  final Aggregate aggregate(
+      long timeMs, String service, String id, Aggregate.Kind kind, String unit) {
+    if (timeMs > batchMax) {
+      batchMax = timeMs;
+    }
+    Aggregate a = windows.aggregate(timeMs, service, id, kind, unit);
+    if (a == null) {
+      late.increment();
+    } else if (windows.lastWasOverflow()) {
+      overflow.increment();
+    } else {
+      accepted.increment();
+    }
+    return a;
+  }
+}

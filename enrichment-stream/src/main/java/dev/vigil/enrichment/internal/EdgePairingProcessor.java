@@ -1,0 +1,226 @@
+package dev.vigil.enrichment.internal;
+
+import dev.vigil.enrichment.EnrichmentSettings;
+import dev.vigil.schemas.NodeKind;
+import io.micrometer.core.instrument.Counter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Pairs the spans of each trace into service-graph calls (input partitioned by trace id).
+ *
+ * <ul>
+ *   <li>A client or producer span and its server or consumer child in another service form a call
+ *       client -> server, with the client's duration and failed if either side failed.
+ *   <li>Fallback, for spans without kinds or traces with server spans only: a parent and a child in
+ *       different services form a call parent -> child, with the child's duration.
+ *   <li>A client span with {@code db.system} calls a virtual DATABASE or CACHE node at once; an
+ *       unpaired client or producer span naming {@code messaging.system}, {@code peer.service} or
+ *       {@code server.address} calls a virtual QUEUE or EXTERNAL node when it expires.
+ * </ul>
+ *
+ * <p>Spans wait for their partner in bounded state (at most {@code maxPendingSpans} per task; more
+ * are refused and counted) for {@code pairingTtl} of event time; spans that expire without a
+ * partner are counted as unpaired. Output: one record per call, keyed by edge id, with the call's
+ * time as timestamp.
+ */
+public final class EdgePairingProcessor implements Processor<String, byte[], String, byte[]> {
+  /** Spans by trace id and span id, waiting to be a parent. */
+  public static final String PENDING_STORE = "enrichment-edge-pending";
+
+  /** Spans by trace id, parent id and span id, waiting for their parent. */
+  public static final String ORPHAN_STORE = "enrichment-edge-orphans";
+
+  private static final BytesSerializer BYTES = new BytesSerializer();
+
+  private final long ttlMs;
+  private final int maxPending;
+  private final Counter unpaired;
+  private final Counter refused;
+  private final Counter accepted;
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<Bytes, byte[]> pending;
+  private KeyValueStore<Bytes, byte[]> orphans;
+  private long pendingCount;
+  private long watermark = Long.MIN_VALUE;
+
+  /** A processor with the given settings, counting into {@code metrics}. */
+  public EdgePairingProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
+    this.ttlMs = settings.pairingTtl().toMillis();
+    this.maxPending = settings.maxPendingSpans();
+    this.unpaired = metrics.unpairedSpans();
+    this.refused = metrics.pendingSpansRefused();
+    this.accepted = metrics.accepted(EnrichmentMetrics.Source.EDGES);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> processorContext) {
+    this.context = processorContext;
+    this.pending = processorContext.getStateStore(PENDING_STORE);
+    this.orphans = processorContext.getStateStore(ORPHAN_STORE);
+    pendingCount = 0;
+    try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
+      while (all.hasNext()) {
+        SpanRef span = SpanRef.decode(all.next().value);
+        pendingCount++;
+        watermark = Math.max(watermark, span.startMs());
+      }
+    }
+    processorContext.schedule(Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::expire);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    byte[] trace = record.key().getBytes(StandardCharsets.UTF_8);
+    for (SpanRef span : SpanRef.decodeAll(record.value())) {
+      watermark = Math.max(watermark, span.startMs());
+      if (span.isCaller()
+          && (span.nodeKind() == NodeKind.DATABASE || span.nodeKind() == NodeKind.CACHE)) {
+        emit(span.service(), span.node(), span.nodeKind(), span.durationMs(), span.error(), span);
+        span = span.asServed();
+      }
+      if (span.hasParent()) {
+        Bytes parentKey = key(trace, span.parentSpanId(), null);
+        byte[] parentBytes = pending.get(parentKey);
+        if (parentBytes != null) {
+          SpanRef parent = SpanRef.decode(parentBytes);
+          if (pair(parent, span) && !parent.served()) {
+            pending.put(parentKey, parent.asServed().encode());
+          }
+        } else {
+          orphans.put(key(trace, span.parentSpanId(), span.spanId()), span.encode());
+        }
+      }
+      List<Bytes> adopted = new ArrayList<>();
+      try (KeyValueIterator<Bytes, byte[]> children =
+          orphans.prefixScan(key(trace, span.spanId(), null), BYTES)) {
+        while (children.hasNext()) {
+          KeyValue<Bytes, byte[]> child = children.next();
+          if (pair(span, SpanRef.decode(child.value))) {
+            span = span.asServed();
+          }
+          adopted.add(child.key);
+        }
+      }
+      adopted.forEach(orphans::delete);
+      remember(trace, span);
+    }
+  }
+
+  private void remember(byte[] trace, SpanRef span) {
+    Bytes key = key(trace, span.spanId(), null);
+    if (pendingCount >= maxPending) {
+      refused.increment();
+      return;
+    }
+    if (pending.get(key) == null) {
+      pendingCount++;
+    }
+    pending.put(key, span.encode());
+  }
+
+  /** Emits the call between a parent and its child, if they form one; true if they did. */
+  private boolean pair(SpanRef parent, SpanRef child) {
+    if (parent.service().equals(child.service())) {
+      return false;
+    }
+    if (parent.isCaller() && child.isCallee()) {
+      emit(
+          parent.service(),
+          child.service(),
+          NodeKind.SERVICE,
+          parent.durationMs(),
+          parent.error() || child.error(),
+          parent);
+    } else if (!child.isCaller()) {
+      emit(
+          parent.service(),
+          child.service(),
+          NodeKind.SERVICE,
+          child.durationMs(),
+          child.error(),
+          child);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private void emit(
+      String client, String server, NodeKind kind, double durationMs, boolean error, SpanRef at) {
+    accepted.increment();
+    byte[] call =
+        ByteBuffer.allocate(10)
+            .putDouble(durationMs)
+            .put((byte) (error ? 1 : 0))
+            .put((byte) kind.ordinal())
+            .array();
+    context.forward(new Record<>(SeriesIds.edge(client, server), call, at.startMs()));
+  }
+
+  private void expire(long wallClockMs) {
+    if (watermark == Long.MIN_VALUE) {
+      return;
+    }
+    long cutoff = watermark - ttlMs;
+    List<Bytes> expired = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        SpanRef span = SpanRef.decode(entry.value);
+        if (span.startMs() >= cutoff) {
+          continue;
+        }
+        expired.add(entry.key);
+        if (span.isCaller() && !span.served()) {
+          if (!span.node().isEmpty()) {
+            emit(
+                span.service(),
+                span.node(),
+                span.nodeKind(),
+                span.durationMs(),
+                span.error(),
+                span);
+          } else {
+            unpaired.increment();
+          }
+        }
+      }
+    }
+    expired.forEach(pending::delete);
+    pendingCount -= expired.size();
+    List<Bytes> lost = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = orphans.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        if (SpanRef.decode(entry.value).startMs() < cutoff) {
+          lost.add(entry.key);
+        }
+      }
+    }
+    lost.forEach(orphans::delete);
+    unpaired.increment(lost.size());
+  }
+
+  private static Bytes key(byte[] trace, byte[] spanId, byte[] childId) {
+    ByteBuffer buf =
+        ByteBuffer.allocate(trace.length + spanId.length + (childId == null ? 0 : childId.length));
+    buf.put(trace).put(spanId);
+    if (childId != null) {
+      buf.put(childId);
+    }
+    return Bytes.wrap(buf.array());
+  }
+}

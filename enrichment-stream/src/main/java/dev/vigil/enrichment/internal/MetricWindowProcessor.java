@@ -1,0 +1,418 @@
+package dev.vigil.enrichment.internal;
+
+import dev.vigil.enrichment.EnrichmentSettings;
+import dev.vigil.enrichment.internal.EnrichmentMetrics.Source;
+import dev.vigil.schemas.SeriesKey;
+import dev.vigil.schemas.SignalWindow;
+import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Folds the data points of one service's {@code ResourceMetrics} into 1-minute windows per series
+ * and emits each window once it closes.
+ *
+ * <p>Gauges and non-monotonic sums fold as readings; monotonic sums as counters (cumulative ones
+ * converted to deltas first); histograms, exponential histograms and summaries as distributions
+ * with quantiles from a sketch (summaries keep their own last quantiles). A series is the metric
+ * name plus the allow-listed attributes of the point.
+ */
+public final class MetricWindowProcessor
+    implements Processor<String, byte[], SeriesKey, SignalWindow> {
+  /** Open windows and watermark. */
+  public static final String WINDOW_STORE = "enrichment-metric-windows";
+
+  /** Last value of every cumulative stream. */
+  public static final String CUMULATIVE_STORE = "enrichment-metric-cumulative";
+
+  private static final double[] SUMMARY_QUANTILES = {0.5, 0.9, 0.95, 0.99};
+
+  private final EnrichmentSettings settings;
+  private final WindowState windows;
+  private final Cumulative cumulative;
+  private final Counter accepted;
+  private final Counter late;
+  private final Counter overflow;
+  private final Counter invalid;
+  private final Counter resets;
+  private ProcessorContext<SeriesKey, SignalWindow> context;
+  private long batchMax;
+
+  /** A processor with the given settings, counting into {@code metrics}. */
+  public MetricWindowProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    long windowMs = EnrichmentSettings.WINDOW.toMillis();
+    this.windows =
+        new WindowState(
+            windowMs,
+            settings.grace().toMillis(),
+            settings.maxSeriesPerService(),
+            settings.relativeAccuracy());
+    this.cumulative = new Cumulative(windowMs, settings.cumulativeTtl().toMillis());
+    this.accepted = metrics.accepted(Source.METRICS);
+    this.late = metrics.late(Source.METRICS);
+    this.overflow = metrics.overflow(Source.METRICS);
+    this.invalid = metrics.invalid(Source.METRICS);
+    this.resets = metrics.cumulativeResets();
+  }
+
+  @Override
+  public void init(ProcessorContext<SeriesKey, SignalWindow> processorContext) {
+    this.context = processorContext;
+    KeyValueStore<Bytes, byte[]> windowStore = processorContext.getStateStore(WINDOW_STORE);
+    windows.init(windowStore);
+    cumulative.init(processorContext.getStateStore(CUMULATIVE_STORE));
+    processorContext.schedule(
+        Duration.ofMinutes(1),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (windows.watermark() != Long.MIN_VALUE) {
+            cumulative.expire(windows.watermark());
+          }
+        });
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    ResourceMetrics resource = Parsing.resourceMetrics(record.value());
+    String service = record.key() != null ? record.key() : Otlp.serviceName(resource.getResource());
+    batchMax = Long.MIN_VALUE;
+    for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+      for (Metric metric : scope.getMetricsList()) {
+        fold(service, metric);
+      }
+    }
+    windows.flush();
+    cumulative.flush();
+    if (batchMax != Long.MIN_VALUE) {
+      windows.advance(batchMax);
+    }
+    windows.closeDue(this::emit);
+  }
+
+  private void emit(long start, long end, String id, Aggregate aggregate) {
+    for (var kv : Signals.of(start, end, id, aggregate)) {
+      context.forward(new Record<>(kv.key, kv.value, end));
+    }
+  }
+
+  private void fold(String service, Metric metric) {
+    String name = metric.getName();
+    String unit = metric.getUnit().isEmpty() ? null : metric.getUnit();
+    switch (metric.getDataCase()) {
+      case GAUGE -> {
+        for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
+          gauge(service, name, unit, p);
+        }
+      }
+      case SUM -> {
+        var sum = metric.getSum();
+        boolean cumulativeSum =
+            sum.getAggregationTemporality()
+                == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        for (NumberDataPoint p : sum.getDataPointsList()) {
+          if (!sum.getIsMonotonic()) {
+            gauge(service, name, unit, p);
+          } else {
+            counter(service, name, unit, p, cumulativeSum);
+          }
+        }
+      }
+      case HISTOGRAM -> {
+        var histogram = metric.getHistogram();
+        boolean cumulativeHist =
+            histogram.getAggregationTemporality()
+                == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        for (HistogramDataPoint p : histogram.getDataPointsList()) {
+          histogram(service, name, unit, p, cumulativeHist);
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        var histogram = metric.getExponentialHistogram();
+        boolean cumulativeHist =
+            histogram.getAggregationTemporality()
+                == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+        for (ExponentialHistogramDataPoint p : histogram.getDataPointsList()) {
+          exponential(service, name, unit, p, cumulativeHist);
+        }
+      }
+      case SUMMARY -> {
+        for (SummaryDataPoint p : metric.getSummary().getDataPointsList()) {
+          summary(service, name, unit, p);
+        }
+      }
+      default -> invalid.increment();
+    }
+  }
+
+  private void gauge(String service, String name, String unit, NumberDataPoint p) {
+    double value = value(p);
+    if (!Double.isFinite(value)) {
+      invalid.increment();
+      return;
+    }
+    long timeMs = p.getTimeUnixNano() / 1_000_000L;
+    Aggregate a =
+        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.GAUGE);
+    if (a != null) {
+      a.addGauge(value, timeMs);
+    }
+  }
+
+  private void counter(
+      String service, String name, String unit, NumberDataPoint p, boolean isCumulative) {
+    double value = value(p);
+    if (!Double.isFinite(value)) {
+      invalid.increment();
+      return;
+    }
+    long timeMs = p.getTimeUnixNano() / 1_000_000L;
+    double delta = value;
+    if (isCumulative) {
+      Cumulative.Delta d =
+          cumulative.delta(
+              service,
+              rawId(name, p.getAttributesList()),
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              0,
+              new double[] {value},
+              -1);
+      if (d == null) {
+        observe(timeMs);
+        return;
+      }
+      countReset(d);
+      delta = d.values()[0];
+    }
+    Aggregate a =
+        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.COUNTER);
+    if (a != null) {
+      a.addCounter(delta);
+    }
+  }
+
+  private void histogram(
+      String service, String name, String unit, HistogramDataPoint p, boolean isCumulative) {
+    long timeMs = p.getTimeUnixNano() / 1_000_000L;
+    int buckets = p.getBucketCountsCount();
+    double[] values = new double[2 + buckets];
+    values[0] = p.getCount();
+    values[1] = p.getSum();
+    for (int i = 0; i < buckets; i++) {
+      values[2 + i] = p.getBucketCounts(i);
+    }
+    double min = p.hasMin() ? p.getMin() : Double.NaN;
+    double max = p.hasMax() ? p.getMax() : Double.NaN;
+    if (isCumulative) {
+      Cumulative.Delta d =
+          cumulative.delta(
+              service,
+              rawId(name, p.getAttributesList()),
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              p.getExplicitBoundsList().hashCode(),
+              values,
+              1,
+              min,
+              max);
+      if (d == null) {
+        observe(timeMs);
+        return;
+      }
+      countReset(d);
+      values = d.values();
+      // A cumulative point's min and max span its whole lifetime: only a new extreme is known
+      // to fall in this interval.
+      min = d.min();
+      max = d.max();
+    }
+    Aggregate a =
+        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
+    if (a == null) {
+      return;
+    }
+    a.addDistribution((long) values[0], values[1], min, max);
+    List<Double> bounds = p.getExplicitBoundsList();
+    for (int i = 0; i < buckets; i++) {
+      long n = (long) values[2 + i];
+      if (n <= 0) {
+        continue;
+      }
+      double lower =
+          i == 0
+              ? (Double.isNaN(min) ? bounds.isEmpty() ? 0 : bounds.get(0) : min)
+              : bounds.get(i - 1);
+      double upper = i < bounds.size() ? bounds.get(i) : (Double.isNaN(max) ? lower : max);
+      a.addObservations((lower + upper) / 2, n);
+    }
+  }
+
+  private void exponential(
+      String service,
+      String name,
+      String unit,
+      ExponentialHistogramDataPoint p,
+      boolean isCumulative) {
+    long timeMs = p.getTimeUnixNano() / 1_000_000L;
+    int pos = p.getPositive().getBucketCountsCount();
+    int neg = p.getNegative().getBucketCountsCount();
+    double[] values = new double[3 + pos + neg];
+    values[0] = p.getCount();
+    values[1] = p.getSum();
+    values[2] = p.getZeroCount();
+    for (int i = 0; i < pos; i++) {
+      values[3 + i] = p.getPositive().getBucketCounts(i);
+    }
+    for (int i = 0; i < neg; i++) {
+      values[3 + pos + i] = p.getNegative().getBucketCounts(i);
+    }
+    double min = p.hasMin() ? p.getMin() : Double.NaN;
+    double max = p.hasMax() ? p.getMax() : Double.NaN;
+    if (isCumulative) {
+      long layout =
+          ((long) p.getScale() << 48)
+              ^ ((long) p.getPositive().getOffset() << 24)
+              ^ p.getNegative().getOffset()
+              ^ ((long) pos << 40)
+              ^ ((long) neg << 56);
+      Cumulative.Delta d =
+          cumulative.delta(
+              service,
+              rawId(name, p.getAttributesList()),
+              p.getStartTimeUnixNano(),
+              p.getTimeUnixNano(),
+              layout,
+              values,
+              1,
+              min,
+              max);
+      if (d == null) {
+        observe(timeMs);
+        return;
+      }
+      countReset(d);
+      values = d.values();
+      min = d.min();
+      max = d.max();
+    }
+    Aggregate a =
+        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
+    if (a == null) {
+      return;
+    }
+    a.addDistribution((long) values[0], values[1], min, max);
+    a.addObservations(0, (long) values[2]);
+    double step = Math.pow(2, -p.getScale());
+    for (int i = 0; i < pos; i++) {
+      int index = p.getPositive().getOffset() + i;
+      a.addObservations(Math.pow(2, (index + 0.5) * step), (long) values[3 + i]);
+    }
+    for (int i = 0; i < neg; i++) {
+      int index = p.getNegative().getOffset() + i;
+      a.addObservations(-Math.pow(2, (index + 0.5) * step), (long) values[3 + pos + i]);
+    }
+  }
+
+  private void summary(String service, String name, String unit, SummaryDataPoint p) {
+    long timeMs = p.getTimeUnixNano() / 1_000_000L;
+    // Summary count and sum are cumulative by definition.
+    Cumulative.Delta d =
+        cumulative.delta(
+            service,
+            rawId(name, p.getAttributesList()),
+            p.getStartTimeUnixNano(),
+            p.getTimeUnixNano(),
+            0,
+            new double[] {p.getCount(), p.getSum()},
+            1);
+    if (d == null) {
+      observe(timeMs);
+      return;
+    }
+    countReset(d);
+    Aggregate a =
+        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.SUMMARY);
+    if (a == null) {
+      return;
+    }
+    double min = Double.NaN;
+    double max = Double.NaN;
+    double[] quantiles = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    for (SummaryDataPoint.ValueAtQuantile q : p.getQuantileValuesList()) {
+      if (q.getQuantile() == 0) {
+        min = q.getValue();
+      } else if (q.getQuantile() == 1) {
+        max = q.getValue();
+      }
+      for (int i = 0; i < SUMMARY_QUANTILES.length; i++) {
+        if (Math.abs(q.getQuantile() - SUMMARY_QUANTILES[i]) < 1e-9) {
+          quantiles[i] = q.getValue();
+        }
+      }
+    }
+    a.addDistribution((long) d.values()[0], d.values()[1], min, max);
+    a.setQuantiles(quantiles, timeMs);
+  }
+
+  /** The window aggregate of a point, or null when late; counts the point. */
+  private Aggregate aggregate(
+      String service,
+      String name,
+      String unit,
+      List<KeyValue> attributes,
+      long timeMs,
+      Aggregate.Kind kind) {
+    observe(timeMs);
+    String id = SeriesIds.series(service, name, Otlp.dims(attributes, settings.dimensions()));
+    Aggregate a = windows.aggregate(timeMs, service, id, kind, unit);
+    if (a == null) {
+      late.increment();
+    } else if (windows.lastWasOverflow()) {
+      overflow.increment();
+    } else {
+      accepted.increment();
+    }
+    return a;
+  }
+
+  private void observe(long timeMs) {
+    if (timeMs > batchMax) {
+      batchMax = timeMs;
+    }
+  }
+
+  private void countReset(Cumulative.Delta d) {
+    if (d.reset()) {
+      resets.increment();
+    }
+  }
+
+  private static String rawId(String name, List<KeyValue> attributes) {
+    return name + '\u0000' + Otlp.identity(attributes);
+  }
+
+  private static double value(NumberDataPoint p) {
+    return switch (p.getValueCase()) {
+      case AS_DOUBLE -> p.getAsDouble();
+      case AS_INT -> p.getAsInt();
+      default -> Double.NaN;
+    };
+  }
+}
