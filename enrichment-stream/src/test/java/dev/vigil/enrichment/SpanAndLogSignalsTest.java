@@ -1,7 +1,7 @@
 package dev.vigil.enrichment;
 
-import static dev.vigil.enrichment.Otlp.attr;
 import static dev.vigil.enrichment.Pipeline.at;
+import static dev.vigil.testkit.Otlp.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -11,6 +11,8 @@ import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.ServiceInfo;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
+import dev.vigil.schemas.Slo;
+import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.nio.file.Path;
@@ -43,10 +45,10 @@ class SpanAndLogSignalsTest {
               server("00f067aa0ba902b1", 5, 10),
               server("00f067aa0ba902b2", 15, 20).toBuilder().setStatus(Otlp.error()).build(),
               server("00f067aa0ba902b3", 25, 30).toBuilder()
-                  .addAttributes(attr("http.response.status_code", 503))
+                  .addAttributes(attribute("http.response.status_code", 503))
                   .build(),
               server("00f067aa0ba902b4", 35, 40).toBuilder()
-                  .addAttributes(attr("http.response.status_code", 404))
+                  .addAttributes(attribute("http.response.status_code", 404))
                   .build(),
               Otlp.span(TRACE, "00f067aa0ba902b5", null, SpanKind.SPAN_KIND_CLIENT, at(0, 36), 5)
                   .build(),
@@ -132,6 +134,7 @@ class SpanAndLogSignalsTest {
               .setTeam("payments-core")
               .setTier(1)
               .setDomain("payments")
+              .setSlos(List.of(new Slo("few errors logged", "log.errors", 0.99, 5.0)))
               .build(),
           at(0, 0));
       p.send(p.logs, Otlp.logs("payment", Otlp.log(at(0, 1), 17, "ERROR")), at(0, 1));
@@ -143,6 +146,10 @@ class SpanAndLogSignalsTest {
       assertThat(payment.getTeam()).isEqualTo("payments-core");
       assertThat(payment.getTier()).isEqualTo(1);
       assertThat(payment.getDomain()).isEqualTo("payments");
+      assertThat(payment.getSloObjective()).isEqualTo(0.99);
+      assertThat(payment.getSloThreshold()).isEqualTo(5.0);
+      SignalWindow paymentWarnings = Pipeline.of(out, "payment", "log.warnings").get(0);
+      assertThat(paymentWarnings.getSloObjective()).as("no SLO on log.warnings").isNull();
       SignalWindow ghost = Pipeline.of(out, "ghost", "log.errors").get(0);
       assertThat(ghost.getTeam()).isNull();
       assertThat(ghost.getTier()).isNull();
