@@ -37,22 +37,27 @@ public final class LiveIncident {
     this.updatedAt = openedAt;
   }
 
+  /** The incident id. */
   public String id() {
     return id;
   }
 
+  /** Start of its first anomaly, epoch millis. */
   public long openedAt() {
     return openedAt;
   }
 
+  /** When its latest version was published, epoch millis. */
   public long updatedAt() {
     return updatedAt;
   }
 
+  /** Whether it has resolved (or was merged into another). */
   public boolean resolved() {
     return resolved;
   }
 
+  /** When it resolved, epoch millis; 0 while open. */
   public long resolvedAt() {
     return resolvedAt;
   }
@@ -62,6 +67,7 @@ public final class LiveIncident {
     return mergedInto;
   }
 
+  /** Its latest published version; 0 before the first. */
   public int version() {
     return version;
   }
@@ -71,6 +77,7 @@ public final class LiveIncident {
     return anomalies;
   }
 
+  /** Its anomalous services by name. */
   public Map<String, Member> members() {
     return members;
   }

@@ -24,18 +24,22 @@ public final class Member {
     this.lastAnomalousAt = firstAnomalousAt;
   }
 
+  /** The service (or virtual node). */
   public String service() {
     return service;
   }
 
+  /** Start of its earliest episode, epoch millis. */
   public long firstAnomalousAt() {
     return firstAnomalousAt;
   }
 
+  /** Its latest anomaly event, epoch millis. */
   public long lastAnomalousAt() {
     return lastAnomalousAt;
   }
 
+  /** Its episodes by id. */
   public Map<String, Episode> episodes() {
     return episodes;
   }

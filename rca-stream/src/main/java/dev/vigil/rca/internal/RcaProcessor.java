@@ -4,6 +4,7 @@ import dev.vigil.schemas.AnomalyEvent;
 import dev.vigil.schemas.ChangeEvent;
 import dev.vigil.schemas.EdgeKey;
 import dev.vigil.schemas.EdgeWindow;
+import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.ServiceInfo;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link RcaEngine} inside Kafka Streams: anomalies, edge windows and changes of one
@@ -27,6 +30,8 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
 
   /** The catalog's global store: {@value}. */
   public static final String CATALOG_STORE = "rca-catalog";
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(RcaProcessor.class);
 
   private final RcaSettings settings;
   private final RcaMetrics metrics;
@@ -47,12 +52,19 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
     this.state = context.getStateStore(STATE_STORE);
     this.catalog = context.getStateStore(CATALOG_STORE);
     this.engine = new RcaEngine(settings, this::lookUp, metrics);
+    int restored = 0;
     try (KeyValueIterator<String, byte[]> all = state.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> entry = all.next();
         engine.restore(entry.key, entry.value);
+        restored++;
       }
     }
+    LOGGER.info(
+        "RCA engine started from {} stored entries: {} open incidents, {} edges",
+        restored,
+        engine.openIncidents().size(),
+        engine.graph().edgeCount());
     context.schedule(settings.evaluateInterval(), PunctuationType.STREAM_TIME, this::evaluate);
   }
 
@@ -76,6 +88,17 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
 
   private void evaluate(long streamTime) {
     for (RcaEngine.Published published : engine.evaluate(streamTime)) {
+      Incident incident = published.incident();
+      // Incident versions are rare (a few per incident): worth a line each for operators.
+      LOGGER.info(
+          "Incident {} v{} {} {}: root cause {}, {} services, {} anomalies",
+          incident.getId(),
+          incident.getVersion(),
+          incident.getState(),
+          incident.getSeverity(),
+          incident.getRootCauses().isEmpty() ? "-" : incident.getRootCauses().get(0).getService(),
+          incident.getServices().size(),
+          incident.getAnomalies());
       context.forward(new Record<>(published.incident().getId(), published.incident(), streamTime));
       context.forward(
           new Record<>(published.alert().getFingerprint(), published.alert(), streamTime));
