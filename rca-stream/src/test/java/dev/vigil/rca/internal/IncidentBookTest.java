@@ -29,6 +29,20 @@ class IncidentBookTest {
   }
 
   @Test
+  void servicesSharingABrokenDependencyMergeIntoOneIncident() {
+    book.fold(anomaly("orders", AnomalyPhase.START, 10, 11), graph);
+    book.fold(anomaly("billing", AnomalyPhase.START, 11, 12), graph);
+    call("orders", "postgresql:shared", 11);
+    call("billing", "postgresql:shared", 11);
+
+    assertThat(book.merge(graph, at(12))).hasSize(1);
+    assertThat(book.open())
+        .filteredOn(i -> !i.resolved())
+        .singleElement()
+        .satisfies(i -> assertThat(i.members()).containsOnlyKeys("billing", "orders"));
+  }
+
+  @Test
   void callerAboveTwoProblemsJoinsTheOlderWithoutMergingThem() {
     call("frontend", "checkout", 10);
     call("frontend", "search", 10);
