@@ -1,13 +1,14 @@
 package dev.vigil.enrichment;
 
-import static dev.vigil.enrichment.Otlp.attr;
 import static dev.vigil.enrichment.Pipeline.at;
+import static dev.vigil.testkit.Otlp.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.vigil.schemas.EdgeKey;
 import dev.vigil.schemas.EdgeWindow;
 import dev.vigil.schemas.NodeKind;
+import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.nio.file.Path;
@@ -175,18 +176,18 @@ class EdgeTest {
           Otlp.traces(
               "cart",
               Otlp.span(T1, "a000000000000001", null, SpanKind.SPAN_KIND_CLIENT, at(0, 5), 3)
-                  .addAttributes(attr("db.system", "postgresql"))
-                  .addAttributes(attr("db.name", "orders"))
+                  .addAttributes(attribute("db.system", "postgresql"))
+                  .addAttributes(attribute("db.name", "orders"))
                   .build(),
               Otlp.span(T1, "a000000000000002", null, SpanKind.SPAN_KIND_CLIENT, at(0, 6), 1)
-                  .addAttributes(attr("db.system", "redis"))
+                  .addAttributes(attribute("db.system", "redis"))
                   .build(),
               Otlp.span(T1, "a000000000000003", null, SpanKind.SPAN_KIND_PRODUCER, at(0, 7), 2)
-                  .addAttributes(attr("messaging.system", "kafka"))
-                  .addAttributes(attr("messaging.destination.name", "orders"))
+                  .addAttributes(attribute("messaging.system", "kafka"))
+                  .addAttributes(attribute("messaging.destination.name", "orders"))
                   .build(),
               Otlp.span(T1, "a000000000000004", null, SpanKind.SPAN_KIND_CLIENT, at(0, 8), 120)
-                  .addAttributes(attr("peer.service", "stripe"))
+                  .addAttributes(attribute("peer.service", "stripe"))
                   .build(),
               // A client span that names nothing and never meets its server: unpaired.
               span(T1, "a000000000000005", null, SpanKind.SPAN_KIND_CLIENT, at(0, 9), 7)),

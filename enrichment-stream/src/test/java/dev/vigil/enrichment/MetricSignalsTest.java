@@ -1,8 +1,8 @@
 package dev.vigil.enrichment;
 
-import static dev.vigil.enrichment.Otlp.attr;
-import static dev.vigil.enrichment.Otlp.nanos;
 import static dev.vigil.enrichment.Pipeline.at;
+import static dev.vigil.testkit.Otlp.attribute;
+import static dev.vigil.testkit.Otlp.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -12,6 +12,7 @@ import dev.vigil.schemas.Attribute;
 import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
+import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
@@ -67,7 +68,7 @@ class MetricSignalsTest {
         .setStartTimeUnixNano(nanos(start))
         .setTimeUnixNano(nanos(t))
         .setAsInt(value)
-        .addAttributes(attr("http.route", "/pay"))
+        .addAttributes(attribute("http.route", "/pay"))
         .build();
   }
 
@@ -79,7 +80,9 @@ class MetricSignalsTest {
   @Test
   void gaugeWindowHasMinMaxSumLastAndAllowListedDims() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
-      var dims = List.of(attr("state", "user"), attr("host.name", "node-7"), attr("pid", 42));
+      var dims =
+          List.of(
+              attribute("state", "user"), attribute("host.name", "node-7"), attribute("pid", 42));
       p.send(
           p.metrics,
           Otlp.metrics(
@@ -341,7 +344,10 @@ class MetricSignalsTest {
       NumberDataPoint[] points =
           List.of("/a", "/b", "/c", "/d", "/e", "/a").stream()
               .map(
-                  r -> point(at(0, 10), 1).toBuilder().addAttributes(attr("http.route", r)).build())
+                  r ->
+                      point(at(0, 10), 1).toBuilder()
+                          .addAttributes(attribute("http.route", r))
+                          .build())
               .toArray(NumberDataPoint[]::new);
       p.send(p.metrics, Otlp.metrics("cart", gauge("inflight", "1", points)), at(0, 10));
       p.send(

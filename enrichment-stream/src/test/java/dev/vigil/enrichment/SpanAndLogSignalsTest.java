@@ -1,7 +1,7 @@
 package dev.vigil.enrichment;
 
-import static dev.vigil.enrichment.Otlp.attr;
 import static dev.vigil.enrichment.Pipeline.at;
+import static dev.vigil.testkit.Otlp.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -12,6 +12,7 @@ import dev.vigil.schemas.ServiceInfo;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.Slo;
+import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.nio.file.Path;
@@ -44,10 +45,10 @@ class SpanAndLogSignalsTest {
               server("00f067aa0ba902b1", 5, 10),
               server("00f067aa0ba902b2", 15, 20).toBuilder().setStatus(Otlp.error()).build(),
               server("00f067aa0ba902b3", 25, 30).toBuilder()
-                  .addAttributes(attr("http.response.status_code", 503))
+                  .addAttributes(attribute("http.response.status_code", 503))
                   .build(),
               server("00f067aa0ba902b4", 35, 40).toBuilder()
-                  .addAttributes(attr("http.response.status_code", 404))
+                  .addAttributes(attribute("http.response.status_code", 404))
                   .build(),
               Otlp.span(TRACE, "00f067aa0ba902b5", null, SpanKind.SPAN_KIND_CLIENT, at(0, 36), 5)
                   .build(),

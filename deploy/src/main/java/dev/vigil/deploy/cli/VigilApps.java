@@ -3,6 +3,7 @@ package dev.vigil.deploy.cli;
 import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
 import dev.vigil.enrichment.EnrichmentApp;
+import dev.vigil.rca.RcaApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
 import java.util.List;
@@ -17,7 +18,10 @@ final class VigilApps {
 
   static List<AppDefinition> all() {
     return List.of(
-        new BridgeApp.Definition(), new EnrichmentApp.Definition(), new AnomalyApp.Definition());
+        new BridgeApp.Definition(),
+        new EnrichmentApp.Definition(),
+        new AnomalyApp.Definition(),
+        new RcaApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */
