@@ -79,6 +79,7 @@ class VigilRunIT {
         VigilProcess.run(Duration.ofSeconds(60), "run", "nonsense", "-b", KAFKA.bootstrapServers());
 
     assertThat(vigil.exitValue()).isEqualTo(2);
-    assertThat(vigil.stderr()).contains("unknown app 'nonsense'; apps: bridge, enrichment, rca");
+    assertThat(vigil.stderr())
+        .contains("unknown app 'nonsense'; apps: bridge, enrichment, anomaly, rca");
   }
 }
