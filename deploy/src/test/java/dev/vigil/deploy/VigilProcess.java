@@ -45,6 +45,8 @@ final class VigilProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Path out = Files.createTempFile("vigil-", ".out");
     Path err = Files.createTempFile("vigil-", ".err");
+    out.toFile().deleteOnExit();
+    err.toFile().deleteOnExit();
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
