@@ -218,36 +218,28 @@ public final class MetricWindowProcessor
     for (int i = 0; i < buckets; i++) {
       values[2 + i] = p.getBucketCounts(i);
     }
-    double min = p.hasMin() ? p.getMin() : Double.NaN;
-    double max = p.hasMax() ? p.getMax() : Double.NaN;
-    if (isCumulative) {
-      Cumulative.Delta d =
-          cumulative.delta(
-              service,
-              rawId(name, p.getAttributesList()),
-              p.getStartTimeUnixNano(),
-              p.getTimeUnixNano(),
-              p.getExplicitBoundsList().hashCode(),
-              values,
-              1,
-              min,
-              max);
-      if (d == null) {
-        observe(timeMs);
-        return;
-      }
-      countReset(d);
-      values = d.values();
-      // A cumulative point's min and max span its whole lifetime: only a new extreme is known
-      // to fall in this interval.
-      min = d.min();
-      max = d.max();
-    }
+    Interval in =
+        interval(
+            service,
+            name,
+            p.getAttributesList(),
+            p.getStartTimeUnixNano(),
+            p.getTimeUnixNano(),
+            p.getExplicitBoundsList().hashCode(),
+            new Interval(
+                values, p.hasMin() ? p.getMin() : Double.NaN, p.hasMax() ? p.getMax() : Double.NaN),
+            isCumulative);
     Aggregate a =
-        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
+        in == null
+            ? null
+            : aggregate(
+                service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
     if (a == null) {
       return;
     }
+    values = in.values();
+    double min = in.min();
+    double max = in.max();
     a.addDistribution((long) values[0], values[1], min, max);
     List<Double> bounds = p.getExplicitBoundsList();
     for (int i = 0; i < buckets; i++) {
@@ -283,41 +275,33 @@ public final class MetricWindowProcessor
     for (int i = 0; i < neg; i++) {
       values[3 + pos + i] = p.getNegative().getBucketCounts(i);
     }
-    double min = p.hasMin() ? p.getMin() : Double.NaN;
-    double max = p.hasMax() ? p.getMax() : Double.NaN;
-    if (isCumulative) {
-      long layout =
-          ((long) p.getScale() << 48)
-              ^ ((long) p.getPositive().getOffset() << 24)
-              ^ p.getNegative().getOffset()
-              ^ ((long) pos << 40)
-              ^ ((long) neg << 56);
-      Cumulative.Delta d =
-          cumulative.delta(
-              service,
-              rawId(name, p.getAttributesList()),
-              p.getStartTimeUnixNano(),
-              p.getTimeUnixNano(),
-              layout,
-              values,
-              1,
-              min,
-              max);
-      if (d == null) {
-        observe(timeMs);
-        return;
-      }
-      countReset(d);
-      values = d.values();
-      min = d.min();
-      max = d.max();
-    }
+    long layout =
+        ((long) p.getScale() << 48)
+            ^ ((long) p.getPositive().getOffset() << 24)
+            ^ p.getNegative().getOffset()
+            ^ ((long) pos << 40)
+            ^ ((long) neg << 56);
+    Interval in =
+        interval(
+            service,
+            name,
+            p.getAttributesList(),
+            p.getStartTimeUnixNano(),
+            p.getTimeUnixNano(),
+            layout,
+            new Interval(
+                values, p.hasMin() ? p.getMin() : Double.NaN, p.hasMax() ? p.getMax() : Double.NaN),
+            isCumulative);
     Aggregate a =
-        aggregate(service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
+        in == null
+            ? null
+            : aggregate(
+                service, name, unit, p.getAttributesList(), timeMs, Aggregate.Kind.HISTOGRAM);
     if (a == null) {
       return;
     }
-    a.addDistribution((long) values[0], values[1], min, max);
+    values = in.values();
+    a.addDistribution((long) values[0], values[1], in.min(), in.max());
     a.addObservations(0, (long) values[2]);
     double step = Math.pow(2, -p.getScale());
     for (int i = 0; i < pos; i++) {
@@ -391,6 +375,49 @@ public final class MetricWindowProcessor
     }
     return a;
   }
+
+  /**
+   * The part of a distribution point that falls in this interval: the point itself when it is a
+   * delta, else its difference from the previous cumulative point of the series, or null when it
+   * only sets a baseline (then its time still moves the watermark).
+   *
+   * @param layout identifies the bucket layout; a new layout starts a new baseline
+   */
+  private Interval interval(
+      String service,
+      String name,
+      List<KeyValue> attributes,
+      long startNanos,
+      long timeNanos,
+      long layout,
+      Interval point,
+      boolean isCumulative) {
+    if (!isCumulative) {
+      return point;
+    }
+    Cumulative.Delta d =
+        cumulative.delta(
+            service,
+            rawId(name, attributes),
+            startNanos,
+            timeNanos,
+            layout,
+            point.values(),
+            1,
+            point.min(),
+            point.max());
+    if (d == null) {
+      observe(timeNanos / 1_000_000L);
+      return null;
+    }
+    countReset(d);
+    // A cumulative point's min and max span its whole lifetime: only a new extreme is known to
+    // fall in this interval.
+    return new Interval(d.values(), d.min(), d.max());
+  }
+
+  /** Count, sum and bucket counts of a distribution, with its extremes (NaN when unknown). */
+  private record Interval(double[] values, double min, double max) {}
 
   private void observe(long timeMs) {
     if (timeMs > batchMax) {
