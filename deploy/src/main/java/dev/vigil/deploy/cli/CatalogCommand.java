@@ -71,7 +71,7 @@ final class CatalogCommand {
               bootstrapServer == null
                   ? Map.of()
                   : Map.of(CoreConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer));
-      TopicCatalog topics = ConfigOptions.topics(config);
+      TopicCatalog topics = config.topicCatalog();
       Map<String, Object> producerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
       producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
       producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

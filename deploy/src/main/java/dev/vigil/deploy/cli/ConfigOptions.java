@@ -2,7 +2,6 @@ package dev.vigil.deploy.cli;
 
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
-import dev.vigil.schemas.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,9 +35,5 @@ final class ConfigOptions {
     Map<String, String> cli = new LinkedHashMap<>(implied);
     cli.putAll(overrides);
     return new CoreConfig(VigilApps.definition(), sources.cli(cli));
-  }
-
-  static TopicCatalog topics(CoreConfig config) {
-    return config.topicCatalog();
   }
 }

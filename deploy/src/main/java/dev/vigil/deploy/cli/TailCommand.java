@@ -89,7 +89,7 @@ final class TailCommand implements Callable<Integer> {
             bootstrapServer == null
                 ? Map.of()
                 : Map.of(CoreConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer));
-    TopicCatalog topics = ConfigOptions.topics(config);
+    TopicCatalog topics = config.topicCatalog();
     TopicSpec<?, ?> spec = topics.find(topic).orElse(null);
     Deserializer<?> keys =
         spec == null ? new ByteArrayDeserializer() : spec.keySerde().deserializer();

@@ -92,7 +92,7 @@ final class TopicsCommand {
     @Override
     public Integer call() throws Exception {
       CoreConfig config = config();
-      TopicCatalog topics = ConfigOptions.topics(config);
+      TopicCatalog topics = config.topicCatalog();
       try (Admin admin = Admin.create(config.kafkaClientConfig())) {
         Set<String> names =
             new TreeSet<>(
@@ -127,8 +127,7 @@ final class TopicsCommand {
     public Integer call() {
       CoreConfig config = config();
       try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-        return print(
-            new TopicProvisioner(admin, TIMEOUT).provision(specs(ConfigOptions.topics(config))));
+        return print(new TopicProvisioner(admin, TIMEOUT).provision(specs(config.topicCatalog())));
       }
     }
   }
@@ -143,8 +142,7 @@ final class TopicsCommand {
     public Integer call() {
       CoreConfig config = config();
       try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-        return print(
-            new TopicProvisioner(admin, TIMEOUT).verify(specs(ConfigOptions.topics(config))));
+        return print(new TopicProvisioner(admin, TIMEOUT).verify(specs(config.topicCatalog())));
       }
     }
   }
