@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Collects raw settings from a properties file, {@code VIGIL_*} environment variables and
@@ -22,6 +23,12 @@ import java.util.Properties;
 public final class ConfigSources {
   /** Prefix of environment variables that configure Vigil: {@value}. */
   public static final String ENV_PREFIX = "VIGIL_";
+
+  /**
+   * {@code VIGIL_*} variables that are not settings: {@code VIGIL_LOG_LEVEL} is read by the logging
+   * configuration and {@code VIGIL_HOME} by scripts, before any setting is loaded.
+   */
+  public static final Set<String> NOT_SETTINGS = Set.of("VIGIL_LOG_LEVEL", "VIGIL_HOME");
 
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
@@ -48,11 +55,16 @@ public final class ConfigSources {
     return this;
   }
 
-  /** Adds every {@code VIGIL_*} variable of an environment (pass {@code System.getenv()}). */
+  /**
+   * Adds every {@code VIGIL_*} variable of an environment (pass {@code System.getenv()}), except
+   * {@link #NOT_SETTINGS}.
+   */
   public ConfigSources env(Map<String, String> env) {
     env.forEach(
         (name, value) -> {
-          if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+          if (name.startsWith(ENV_PREFIX)
+              && name.length() > ENV_PREFIX.length()
+              && !NOT_SETTINGS.contains(name)) {
             put(keyOf(name), value, "environment variable " + name);
           }
         });

@@ -168,6 +168,15 @@ class CoreConfigTest {
         .isEqualTo("streams.commit.interval.ms");
   }
 
+  @Test
+  void theLogLevelVariableIsNoSetting() {
+    CoreConfig config =
+        new CoreConfig(
+            new ConfigSources()
+                .env(Map.of("VIGIL_LOG_LEVEL", "DEBUG", "VIGIL_MANAGEMENT_PORT", "9100")));
+    assertThat(config.managementPort()).isEqualTo(9100);
+  }
+
   private Path write(String content) throws IOException {
     Path file = dir.resolve("vigil.properties");
     Files.writeString(file, content);
