@@ -10,8 +10,11 @@ package dev.vigil.anomaly.detector;
  * @param bandScore the score at the edge of the expected band (default {@value #DEFAULT_BAND})
  */
 public record DetectorSettings(int warmupPoints, int relearnAfterPoints, double bandScore) {
-  /** Default warm-up: {@value} points (2 hours of 1-minute windows). */
-  public static final int DEFAULT_WARMUP = 120;
+  /**
+   * Default warm-up: {@value} points (10 minutes of 1-minute windows); the detector widens the band
+   * of a series younger than 120 points, so an early alert needs clearer evidence.
+   */
+  public static final int DEFAULT_WARMUP = 10;
 
   /** Default re-learning: {@value} points (1 hour of 1-minute windows). */
   public static final int DEFAULT_RELEARN = 60;

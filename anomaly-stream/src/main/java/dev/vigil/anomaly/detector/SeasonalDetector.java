@@ -61,6 +61,8 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
   private static final double FAST_GAIN = 0.7;
   private static final int BOOTSTRAP_POINTS = 10;
   private static final int FREEZE_MIN_POINTS = 30;
+  private static final int YOUNG_POINTS = 120;
+  private static final double YOUTH = 1.5;
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 24 * HOUR;
   private static final long WEEK = 7 * DAY;
@@ -156,11 +158,10 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     }
     double expected = base + seasonUsed;
     double residual = value - expected;
-    double scale = scale(s, spread, expected);
+    double scale = scale(s, spread, expected) * youth(s.points);
     double z = residual / scale;
 
-    boolean anomalous =
-        s.points >= Math.min(FREEZE_MIN_POINTS, settings.warmupPoints()) && Math.abs(z) > band;
+    boolean anomalous = s.points >= FREEZE_MIN_POINTS && Math.abs(z) > band;
     // The smoothed statistic is for small shifts; points beyond the band speak for themselves and
     // would keep it high long after an episode ends.
     if (!anomalous) {
@@ -197,6 +198,19 @@ public final class SeasonalDetector implements Detector<SeasonalState> {
     double half = band * scale;
     return new Assessment(
         score, statistic, expected, expected - half, expected + half, warm, relearned);
+  }
+
+  /**
+   * Widens the band of a young series: a spread learned from a few points is itself uncertain, and
+   * a series may alert after {@link DetectorSettings#warmupPoints()} already. The factor is {@code
+   * 1 + 1.5 (1/√n − 1/√120)}: 1.34 after 10 points, 1.14 after 30, 1.06 after 60 and 1 from 120 on,
+   * so a new service or a benchmark case with minutes of history is judged, with caution.
+   */
+  static double youth(long points) {
+    if (points >= YOUNG_POINTS) {
+      return 1;
+    }
+    return 1 + YOUTH * (1 / Math.sqrt(Math.max(points, 1)) - 1 / Math.sqrt(YOUNG_POINTS));
   }
 
   /** Keeps the baseline still during an anomaly; accepts a new level once it has lasted. */
