@@ -8,7 +8,6 @@ import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.ServiceInfo;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,9 +19,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link RcaEngine} inside Kafka Streams: anomalies, edge windows and changes of one
- * environment come in on one task; every evaluation interval of stream time it publishes incident
- * versions and alerts. The engine's state is written through to {@value #STATE_STORE}
- * (changelogged, so exactly-once restores it) and read back at start.
+ * environment come in on one task; at every multiple of the evaluation interval in event time it
+ * publishes incident versions and alerts. The engine's state is written through to {@value
+ * #STATE_STORE} (changelogged, so exactly-once restores it) and read back at start.
+ *
+ * <p>The evaluation at time T runs when the first record later than T arrives, before that record
+ * is folded in: every anomaly and edge window of T (they all carry their window's end) is in by
+ * then, whatever order the task received them in. A stream-time punctuator would fire at the first
+ * record of T and judge a window half folded in, so the same data could give different versions.
  */
 public final class RcaProcessor implements Processor<Object, Object, String, SpecificRecord> {
   /** The engine's state store: {@value}. */
@@ -39,6 +43,7 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
   private KeyValueStore<String, byte[]> state;
   private KeyValueStore<String, Object> catalog;
   private RcaEngine engine;
+  private long evaluatedAt = Long.MIN_VALUE;
 
   /** A processor; Streams calls {@link #init} before use. */
   public RcaProcessor(RcaSettings settings, RcaMetrics metrics) {
@@ -65,11 +70,18 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
         restored,
         engine.openIncidents().size(),
         engine.graph().edgeCount());
-    context.schedule(settings.evaluateInterval(), PunctuationType.STREAM_TIME, this::evaluate);
   }
 
   @Override
   public void process(Record<Object, Object> record) {
+    long interval = settings.evaluateInterval().toMillis();
+    long due = Math.floorDiv(record.timestamp() - 1, interval) * interval;
+    if (due > evaluatedAt) {
+      // After a restart this evaluates once more what was evaluated before: only what changed since
+      // the last published version (digests are stored) is published, so nothing repeats.
+      evaluate(due);
+      evaluatedAt = due;
+    }
     Object value = record.value();
     if (value instanceof AnomalyEvent anomaly) {
       engine.onAnomaly(anomaly);
