@@ -38,6 +38,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private KafkaRaftServer server;
   private String clusterId;
+  private Map<String, String> overrides = Map.of();
 
   /**
    * @param dataDir directory for the broker's logs and cluster id, created if missing
@@ -50,6 +51,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.controllerPort = controllerPort;
+  }
+
+  /**
+   * Broker settings that replace the defaults, e.g. for a replay that keeps months-old records
+   * which retention would otherwise delete. Call before {@link #start}.
+   */
+  public EmbeddedBroker withSettings(Map<String, String> settings) {
+    this.overrides = Map.copyOf(settings);
+    return this;
   }
 
   /**
@@ -117,6 +127,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             Map.entry("group.initial.rebalance.delay.ms", "0"),
             Map.entry("auto.create.topics.enable", "false"),
             Map.entry("num.partitions", "1")));
+    props.putAll(overrides);
     return props;
   }
 
