@@ -17,8 +17,8 @@ import java.util.Objects;
  *   <li><b>Intervals</b>: the one-step residual variance σ² (an exponential average, seeded from
  *       the warm-up's one-step differences) widened per step with ETS(A,Ad,A)'s analytic variance
  *       {@code σ²(1 + Σ c_j²)}, {@code c_j = α + β Σφ^i + γ[j is a whole season]}; 80% is ±1.28σ.
- *   <li><b>Accuracy</b>: the rolling MASE is the exponential average of the absolute one-step
- *       error over that of the naive forecast (the previous value), both with weight {@value
+ *   <li><b>Accuracy</b>: the rolling MASE is the exponential average of the absolute one-step error
+ *       over that of the naive forecast (the previous value), both with weight {@value
  *       #ERROR_WEIGHT}: below 1 the model beats carrying the last value forward.
  * </ul>
  *
@@ -139,6 +139,18 @@ public final class HoltWinters {
     return s.modelError / s.naiveError;
   }
 
+  /**
+   * The step of the series a serialized state belongs to, so the right model can read it.
+   *
+   * @throws IllegalArgumentException if the bytes are too short to be a state
+   */
+  public static long stepOf(byte[] bytes) {
+    if (bytes.length < 9) {
+      throw new IllegalArgumentException("not a Holt-Winters state: " + bytes.length + " bytes");
+    }
+    return java.nio.ByteBuffer.wrap(bytes, 1, 8).getLong();
+  }
+
   /** The state as bytes, for a changelogged store. */
   public byte[] serialize(HoltWintersState s) {
     return s.toBytes();
@@ -194,7 +206,8 @@ public final class HoltWinters {
     }
     s.variance = variance;
     s.modelError = Math.sqrt(variance) * Math.sqrt(2 / Math.PI);
-    s.naiveError = s.diffCount > 0 ? Math.sqrt(s.diffSquares / s.diffCount) * Math.sqrt(2 / Math.PI) : 0;
+    s.naiveError =
+        s.diffCount > 0 ? Math.sqrt(s.diffSquares / s.diffCount) * Math.sqrt(2 / Math.PI) : 0;
     s.scored = 0;
     s.trainedAt = t;
     s.ready = true;

@@ -112,7 +112,12 @@ public record Seasonality(long stepMillis, int[] periods, int slotWidth) {
 
   @Override
   public String toString() {
-    return "Seasonality[step " + stepMillis + " ms, periods " + Arrays.toString(periods)
-        + " steps, " + slotWidth + " steps per slot]";
+    return "Seasonality[step "
+        + stepMillis
+        + " ms, periods "
+        + Arrays.toString(periods)
+        + " steps, "
+        + slotWidth
+        + " steps per slot]";
   }
 }

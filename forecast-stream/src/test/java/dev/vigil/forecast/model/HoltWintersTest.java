@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * the warm-up data (Hyndman and Koehler 2006), for the model and for the seasonal naive forecast
  * itself. The model must reach MASE below 0.8 and beat the seasonal naive forecast by 10%.
  *
- * <p>Figures (this code, these seeds): minutely daily MASE 0.751 (seasonal naive 1.016, coverage
- * of the 80% interval 0.792); minutely disk with trend 0.073 (seasonal naive 0.995: it carries the
+ * <p>Figures (this code, these seeds): minutely daily MASE 0.751 (seasonal naive 1.016, coverage of
+ * the 80% interval 0.792); minutely disk with trend 0.073 (seasonal naive 0.995: it carries the
  * trend a whole day late; coverage 0.797); hourly daily + weekly 0.764 (seasonal naive 0.889,
  * coverage 0.826). The best possible on the first is about 0.71 (the noise alone).
  */

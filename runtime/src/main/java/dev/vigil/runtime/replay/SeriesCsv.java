@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * The CSV series format of {@code vigil replay} (REPLAY.md): header {@code timestamp,value},
- * timestamps {@code YYYY-MM-DD HH:MM:SS} in UTC, one finite number per row, blank lines ignored.
- * A malformed file is rejected as a whole with its name and line, before anything is written.
+ * timestamps {@code YYYY-MM-DD HH:MM:SS} in UTC, one finite number per row, blank lines ignored. A
+ * malformed file is rejected as a whole with its name and line, before anything is written.
  */
 public final class SeriesCsv {
   /** Header of an input file: {@value}. */
