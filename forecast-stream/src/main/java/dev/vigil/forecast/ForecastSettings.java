@@ -76,6 +76,19 @@ public record ForecastSettings(
         null);
   }
 
+  /** The same settings with forecasts from a SageMaker endpoint. */
+  public ForecastSettings withSageMaker(SageMakerSettings endpoint) {
+    return new ForecastSettings(
+        signalTypes,
+        maxTier,
+        includedSignals,
+        everyWindows,
+        horizon,
+        seasonMillis,
+        capacityLimits,
+        endpoint);
+  }
+
   /** Whether a series is forecast. */
   public boolean selects(SeriesKey key, SignalWindow w) {
     if (includedSignals.contains(key.getSignal())) {
