@@ -144,6 +144,32 @@ class SageMakerForecasterTest {
   }
 
   @Test
+  void fallsBackAtOnceWhenEveryRequestSlotAndQueuePlaceIsTaken() throws Exception {
+    server.mode(FakeSageMaker.Mode.SLOW);
+    SageMakerSettings settings =
+        new SageMakerSettings(
+            "vigil-deepar",
+            server.url(),
+            FakeSageMaker.REGION,
+            10,
+            1,
+            1,
+            Duration.ofSeconds(20),
+            Duration.ofMillis(50),
+            120,
+            100,
+            FakeSageMaker.lenientBreaker());
+    try (SageMakerForecaster f = server.forecaster(settings, (reason, nanos) -> {})) {
+      var inFlight = f.submit(List.of(DISK));
+      var queued = f.submit(List.of(DISK));
+      SageMakerForecaster.Outcome third = f.submit(List.of(DISK)).get(1, TimeUnit.SECONDS);
+      assertThat(third.reason()).isEqualTo(FailureReason.SATURATED);
+      assertThat(inFlight).isNotDone();
+      assertThat(queued).isNotDone();
+    }
+  }
+
+  @Test
   void fallsBackOnAResponseThatIsNotDeepAr() throws Exception {
     server.mode(FakeSageMaker.Mode.GARBAGE);
     try (SageMakerForecaster f =
