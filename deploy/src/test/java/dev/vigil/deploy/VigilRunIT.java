@@ -80,6 +80,6 @@ class VigilRunIT {
 
     assertThat(vigil.exitValue()).isEqualTo(2);
     assertThat(vigil.stderr())
-        .contains("unknown app 'nonsense'; apps: bridge, enrichment, anomaly, rca");
+        .contains("unknown app 'nonsense'; apps: bridge, enrichment, anomaly, forecast, rca");
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.rca;
 
 import dev.vigil.rca.internal.EventTimeExtractor;
+import dev.vigil.rca.internal.PredictiveAlertProcessor;
 import dev.vigil.rca.internal.RcaMetrics;
 import dev.vigil.rca.internal.RcaProcessor;
 import dev.vigil.rca.internal.RcaSettings;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
  * vigil.anomalies ─────────────────────────────┐
  * vigil.edges.1m ──▶ repartition rca-edges (1 partition) ──┼──▶ rca-engine ──▶ vigil.incidents
  * vigil.changes ───────────────────────────────┘   (state: rca-state)  └──▶ vigil.alerts
- * vigil.catalog.services ──▶ GlobalKTable rca-catalog (read by rca-engine)
+ * vigil.catalog.services ──▶ GlobalKTable rca-catalog (read by rca-engine and rca-predictive)
+ * vigil.forecasts ──▶ rca-predictive (state: rca-predictive-state) ──▶ vigil.alerts
  * </pre>
  *
  * <p>Root-cause analysis needs the whole graph of an environment in one place: anomalies and
@@ -121,6 +123,21 @@ public final class RcaTopology {
                             topics.alerts.produced().withName("rca-alerts-sink")),
                 "alerts"))
         .noDefaultBranch();
+
+    // Predictive alerts: a sub-topology of its own, one task per forecast partition, into the same
+    // alert topic and lifecycle as the incident alerts.
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PredictiveAlertProcessor.STORE),
+            Serdes.String(),
+            Serdes.ByteArray()));
+    builder.stream(
+            topics.forecasts.name(), topics.forecasts.consumed().withName("rca-forecasts-source"))
+        .process(
+            () -> new PredictiveAlertProcessor(metrics),
+            Named.as("rca-predictive"),
+            PredictiveAlertProcessor.STORE)
+        .to(topics.alerts.name(), topics.alerts.produced().withName("rca-predictive-alerts-sink"));
     return builder.build();
   }
 }

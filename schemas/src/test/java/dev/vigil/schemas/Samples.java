@@ -82,6 +82,9 @@ public final class Samples {
             .setPoints(List.of(new ForecastPoint(T0.plusSeconds(60), 1.0, 0.5, 1.5)))
             .setModel("holt-winters")
             .setTrainedAt(T0)
+            .setSignalType(SignalType.SATURATION)
+            .setThreshold(0.95)
+            .setThresholdSource("capacity")
             .build();
     Incident incident =
         Incident.newBuilder()

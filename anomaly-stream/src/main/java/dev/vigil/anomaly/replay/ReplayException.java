@@ -11,6 +11,11 @@ public final class ReplayException extends Exception {
     super(file + ":" + line + ": " + reason);
   }
 
+  /** The same error, read by the shared CSV reader. */
+  public ReplayException(dev.vigil.runtime.replay.ReplayInputException cause) {
+    super(cause.getMessage(), cause);
+  }
+
   /** An error about a whole file. */
   public ReplayException(Path file, String reason, Throwable cause) {
     super(file + ": " + reason, cause);

@@ -5,27 +5,15 @@ import dev.vigil.anomaly.detector.DetectorSettings;
 import dev.vigil.anomaly.detector.SeasonalDetector;
 import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.detector.Sense;
-import java.io.BufferedReader;
+import dev.vigil.runtime.replay.ReplayInputException;
+import dev.vigil.runtime.replay.SeriesCsv;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,15 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SeriesReplay {
   /** Header of an input file: {@value}. */
-  public static final String INPUT_HEADER = "timestamp,value";
+  public static final String INPUT_HEADER = SeriesCsv.HEADER;
 
   /** Header of an output file: {@value}. */
   public static final String OUTPUT_HEADER = "timestamp,value,anomaly_score";
 
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT)
-          .withResolverStyle(ResolverStyle.STRICT);
-  private static final long DEFAULT_STEP = 60_000L;
   private static final Logger LOGGER = LoggerFactory.getLogger(SeriesReplay.class);
 
   private final SeasonalDetector detector;
@@ -70,29 +54,15 @@ public final class SeriesReplay {
    * @throws IOException if a file cannot be read or written
    */
   public int replayFile(Path in, Path out) throws ReplayException, IOException {
-    List<Row> rows = read(in);
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
-    try {
-      int late;
-      try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        late = score(rows, writer);
-      }
-      if (late > 0) {
-        LOGGER.warn(
-            "{}: {} rows not after the row before them (duplicate or out-of-order time) were"
-                + " scored 0, as the stream ignores late windows",
-            in,
-            late);
-      }
-      try {
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+    List<SeriesCsv.Row> rows = read(in);
+    int[] late = {0};
+    SeriesCsv.writeAtomically(out, writer -> late[0] = score(rows, writer));
+    if (late[0] > 0) {
+      LOGGER.warn(
+          "{}: {} rows not after the row before them (duplicate or out-of-order time) were"
+              + " scored 0, as the stream ignores late windows",
+          in,
+          late[0]);
     }
     return rows.size();
   }
@@ -104,33 +74,22 @@ public final class SeriesReplay {
    * @return the input files replayed
    */
   public List<Path> replayDirectory(Path inDir, Path outDir) throws ReplayException, IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(inDir)) {
-      files =
-          walk.filter(Files::isRegularFile)
-              .filter(p -> p.getFileName().toString().endsWith(".csv"))
-              .sorted()
-              .toList();
-    }
-    Path absOut = outDir.toAbsolutePath().normalize();
+    List<Path> files = SeriesCsv.inputFiles(inDir, outDir);
     for (Path file : files) {
-      if (file.toAbsolutePath().normalize().startsWith(absOut)) {
-        continue; // an output folder inside the input folder is not input
-      }
       replayFile(file, outDir.resolve(inDir.relativize(file).toString()));
     }
     return files;
   }
 
   /** Scores parsed rows and writes the output CSV, header included. */
-  int score(List<Row> rows, Writer out) throws IOException {
-    long[] timestamps = rows.stream().mapToLong(Row::epochMillis).toArray();
+  int score(List<SeriesCsv.Row> rows, Writer out) throws IOException {
+    long[] timestamps = rows.stream().mapToLong(SeriesCsv.Row::epochMillis).toArray();
     SeasonalState state = detector.newState(inferStep(timestamps), 0);
     BufferedWriter writer = new BufferedWriter(out);
     writer.write(OUTPUT_HEADER);
     writer.write('\n');
     int late = 0;
-    for (Row row : rows) {
+    for (SeriesCsv.Row row : rows) {
       Assessment a = detector.assess(state, row.epochMillis(), row.value(), Sense.BOTH);
       if (a == null) {
         late++; // as the stream does with a late window: not learned from, not an anomaly
@@ -148,81 +107,15 @@ public final class SeriesReplay {
 
   /** The step of a series: its most frequent gap, the smaller on a tie; 1 minute if unknown. */
   static long inferStep(long[] timestamps) {
-    Map<Long, Integer> counts = new HashMap<>();
-    for (int i = 1; i < timestamps.length; i++) {
-      long gap = timestamps[i] - timestamps[i - 1];
-      if (gap > 0) {
-        counts.merge(gap, 1, Integer::sum);
-      }
-    }
-    long best = DEFAULT_STEP;
-    int bestCount = 0;
-    for (Map.Entry<Long, Integer> e : counts.entrySet()) {
-      if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey() < best)) {
-        best = e.getKey();
-        bestCount = e.getValue();
-      }
-    }
-    return best;
+    return SeriesCsv.inferStep(timestamps);
   }
 
   /** Reads and validates a whole input file. */
-  static List<Row> read(Path in) throws ReplayException, IOException {
-    List<Row> rows = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
-      String header = reader.readLine();
-      if (header == null) {
-        throw new ReplayException(in, 1, "empty file; expected header '" + INPUT_HEADER + "'");
-      }
-      if (header.startsWith("\uFEFF")) {
-        header = header.substring(1);
-      }
-      if (!header.strip().equals(INPUT_HEADER)) {
-        throw new ReplayException(
-            in, 1, "expected header '" + INPUT_HEADER + "', found '" + header.strip() + "'");
-      }
-      int lineNo = 1;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        rows.add(parse(in, lineNo, line));
-      }
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new ReplayException(in, "not UTF-8 text", e);
-    }
-    return rows;
-  }
-
-  private static Row parse(Path in, int lineNo, String line) throws ReplayException {
-    String[] cells = line.split(",", -1);
-    if (cells.length != 2) {
-      throw new ReplayException(
-          in, lineNo, "expected 2 columns (timestamp,value), found " + cells.length);
-    }
-    String ts = cells[0].strip();
-    String v = cells[1].strip();
-    long millis;
+  static List<SeriesCsv.Row> read(Path in) throws ReplayException, IOException {
     try {
-      millis = LocalDateTime.parse(ts, TIMESTAMP).toInstant(ZoneOffset.UTC).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new ReplayException(
-          in, lineNo, "bad timestamp '" + ts + "'; expected YYYY-MM-DD HH:MM:SS (UTC)");
+      return SeriesCsv.read(in);
+    } catch (ReplayInputException e) {
+      throw new ReplayException(e);
     }
-    double value;
-    try {
-      value = Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new ReplayException(in, lineNo, "bad value '" + v + "'; expected a number");
-    }
-    if (!Double.isFinite(value)) {
-      throw new ReplayException(in, lineNo, "value '" + v + "' is not a finite number");
-    }
-    return new Row(ts, v, millis, value);
   }
-
-  /** One input row: the text as given and its parsed values. */
-  record Row(String timestampText, String valueText, long epochMillis, double value) {}
 }

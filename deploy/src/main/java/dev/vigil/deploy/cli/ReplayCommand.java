@@ -18,7 +18,11 @@ import picocli.CommandLine.Spec;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = "Run recorded data through Vigil's detectors in event time, for backtesting.",
-    subcommands = {ReplayCommand.Series.class, ReplayOtlpCommand.class})
+    subcommands = {
+      ReplayCommand.Series.class,
+      ReplayOtlpCommand.class,
+      ReplayForecastCommand.class
+    })
 final class ReplayCommand implements Runnable {
   /** Exit status of a malformed input file. */
   static final int BAD_INPUT = 3;

@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
     name = "otlp",
     mixinStandardHelpOptions = true,
     description = {
-      "Run recorded OpenTelemetry data through the whole chain (enrichment, anomaly, rca) in",
-      "event time and write every incident version as one JSON line.",
+      "Replay recorded OpenTelemetry data through enrichment, anomaly and rca.",
       "",
+      "Runs the whole chain in event time and writes every incident version as one JSON line.",
       "Input: a folder of OTLP/JSON lines files as the OpenTelemetry Collector's file exporter",
       "writes them (one Export*ServiceRequest per line; .gz files are read too). Which signal a",
       "line holds is read from its content. Requests are merged across files in event-time",

@@ -3,6 +3,7 @@ package dev.vigil.deploy.cli;
 import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
 import dev.vigil.enrichment.EnrichmentApp;
+import dev.vigil.forecast.ForecastApp;
 import dev.vigil.rca.RcaApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.config.CoreConfig;
@@ -21,6 +22,7 @@ final class VigilApps {
         new BridgeApp.Definition(),
         new EnrichmentApp.Definition(),
         new AnomalyApp.Definition(),
+        new ForecastApp.Definition(),
         new RcaApp.Definition());
   }
 

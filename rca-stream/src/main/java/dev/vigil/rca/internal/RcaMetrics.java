@@ -24,9 +24,11 @@ public final class RcaMetrics {
   private final AtomicInteger openIncidents = new AtomicInteger();
   private final AtomicInteger graphNodes = new AtomicInteger();
   private final AtomicInteger graphEdges = new AtomicInteger();
+  private final MeterRegistry registry;
 
   /** Registers the meters. */
   public RcaMetrics(MeterRegistry registry) {
+    this.registry = registry;
     opened = counter(registry, "vigil.rca.incidents.opened", "Incidents opened");
     resolved = counter(registry, "vigil.rca.incidents.resolved", "Incidents resolved");
     merged = counter(registry, "vigil.rca.incidents.merged", "Incidents absorbed by an older one");
@@ -55,6 +57,15 @@ public final class RcaMetrics {
 
   private static Counter counter(MeterRegistry registry, String name, String description) {
     return Counter.builder(name).description(description).register(registry);
+  }
+
+  /** Counts a predictive alert version: fired, updated or resolved. */
+  void predictive(String phase) {
+    Counter.builder("vigil.rca.predictive.alerts")
+        .description("Predictive alert versions emitted, by phase")
+        .tag("phase", phase)
+        .register(registry)
+        .increment();
   }
 
   void anomaly(IncidentBook.Outcome outcome) {
