@@ -200,6 +200,24 @@ class RcaScenarioTest {
     }
   }
 
+  @Test
+  void withoutTracesSimultaneousProblemsAreOneIncidentLedByTheFirst() {
+    // Metrics only (no edges at all): time is the only evidence. The service that turned
+    // anomalous first leads; the others followed within the correlation window.
+    Scenario world =
+        new Scenario()
+            .anomalous("carts-db", 10, 20, 0.9, SignalType.SATURATION)
+            .anomalous("carts", 11, 20, 0.99, SignalType.LATENCY)
+            .anomalous("front-end", 12, 20, 0.99, SignalType.LATENCY);
+    try (RcaDriver rca = new RcaDriver(stateDir).run(world, 30)) {
+      print(rca.incidentLog);
+      assertThat(rca.latest()).hasSize(1);
+      Incident incident = rca.latest().values().iterator().next();
+      assertThat(top(incident)).isEqualTo("carts-db");
+      assertThat(incident.getServices()).containsExactly("carts", "carts-db", "front-end");
+    }
+  }
+
   static void print(List<Incident> log) {
     log.forEach(i -> System.out.println(dev.vigil.schemas.json.RecordJson.toJson(i)));
   }

@@ -20,11 +20,14 @@ import java.util.TreeSet;
  *
  * <p>An anomaly of a service that is not yet in an open incident joins the oldest open incident
  * that has a member linked to it in the graph ({@link ServiceGraph#linked}) and anomalous within
- * the correlation window of it; otherwise it opens a new incident. Because edges and anomalies of
- * the same minute arrive in any order, {@link #merge} runs again at every evaluation: an incident
- * absorbs a younger one when the bottom of either (members none of whose callees is anomalous in
- * the same incident) calls into the other, or both bottoms share a dependency. A caller that sits
- * above two broken parts joins the older incident and does not merge them.
+ * the correlation window of it; otherwise it opens a new incident. A service the graph does not
+ * know (no traced calls: metrics or logs only) is linked to every service by time alone: without a
+ * topology there is no evidence that two simultaneous problems are unrelated, and one incident is
+ * less noise than one per symptom. Because edges and anomalies of the same minute arrive in any
+ * order, {@link #merge} runs again at every evaluation: an incident absorbs a younger one when the
+ * bottom of either (members none of whose callees is anomalous in the same incident) calls into the
+ * other, or both bottoms share a dependency. A caller that sits above two broken parts joins the
+ * older incident and does not merge them.
  *
  * <p>An incident resolves once every member has been healthy for the configured number of windows:
  * all its episodes ended, or silent for the episode staleness.
@@ -165,7 +168,7 @@ public final class IncidentBook {
       for (Member m : incident.members.values()) {
         boolean close =
             m.lastAnomalousAt >= startedAt - window && m.firstAnomalousAt <= at + window;
-        if (close && graph.linked(service, m.service, settings.maxHops())) {
+        if (close && related(service, m.service, graph)) {
           if (best == null || older(incident, best)) {
             best = incident;
           }
@@ -174,6 +177,10 @@ public final class IncidentBook {
       }
     }
     return best;
+  }
+
+  private boolean related(String a, String b, ServiceGraph graph) {
+    return !graph.knows(a) || !graph.knows(b) || graph.linked(a, b, settings.maxHops());
   }
 
   private static boolean older(LiveIncident a, LiveIncident b) {
@@ -231,6 +238,10 @@ public final class IncidentBook {
     if (lastActivity(a) < firstActivity(b) - window
         || lastActivity(b) < firstActivity(a) - window) {
       return false;
+    }
+    if (a.members.keySet().stream().noneMatch(graph::knows)
+        || b.members.keySet().stream().noneMatch(graph::knows)) {
+      return true; // no topology for one side: time is all there is
     }
     int hops = settings.maxHops();
     Set<String> bottomA = bottom(a, graph);

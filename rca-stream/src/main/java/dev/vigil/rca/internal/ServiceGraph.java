@@ -110,6 +110,11 @@ public final class ServiceGraph {
     return callers.getOrDefault(node, new TreeSet<>());
   }
 
+  /** Whether the node has any edge: whether the graph knows where it sits. */
+  public boolean knows(String node) {
+    return !callees(node).isEmpty() || !callers(node).isEmpty();
+  }
+
   /** Whether the node is a service (not a database, cache, queue or external dependency). */
   public boolean isService(String node) {
     return NodeKind.SERVICE.name().equals(kinds.getOrDefault(node, NodeKind.SERVICE.name()));

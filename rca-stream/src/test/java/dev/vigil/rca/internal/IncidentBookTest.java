@@ -14,6 +14,9 @@ class IncidentBookTest {
 
   @Test
   void anomaliesThatCameBeforeTheirEdgesMergeOnceTheGraphKnowsThem() {
+    // Both services are known to the graph, but not yet the call between them.
+    call("checkout", "cart", 5);
+    call("payment", "bank-gateway", 5);
     book.fold(anomaly("checkout", AnomalyPhase.START, 10, 11), graph);
     book.fold(anomaly("payment", AnomalyPhase.START, 10, 11), graph);
     assertThat(book.open()).hasSize(2);
@@ -30,6 +33,8 @@ class IncidentBookTest {
 
   @Test
   void servicesSharingABrokenDependencyMergeIntoOneIncident() {
+    call("orders", "kafka:orders", 5);
+    call("billing", "kafka:invoices", 5);
     book.fold(anomaly("orders", AnomalyPhase.START, 10, 11), graph);
     book.fold(anomaly("billing", AnomalyPhase.START, 11, 12), graph);
     call("orders", "postgresql:shared", 11);
@@ -40,6 +45,19 @@ class IncidentBookTest {
         .filteredOn(i -> !i.resolved())
         .singleElement()
         .satisfies(i -> assertThat(i.members()).containsOnlyKeys("billing", "orders"));
+  }
+
+  @Test
+  void servicesTheGraphDoesNotKnowAreCorrelatedByTimeAlone() {
+    call("checkout", "payment", 5);
+    book.fold(anomaly("checkout", AnomalyPhase.START, 10, 11), graph);
+    IncidentBook.Folded untraced =
+        book.fold(anomaly("carts-db", AnomalyPhase.START, 11, 12), graph);
+
+    assertThat(untraced.outcome()).isEqualTo(IncidentBook.Outcome.JOINED);
+    assertThat(book.open())
+        .singleElement()
+        .satisfies(i -> assertThat(i.members()).containsOnlyKeys("carts-db", "checkout"));
   }
 
   @Test
