@@ -2,11 +2,15 @@ package dev.vigil.sinks.testing;
 
 import dev.vigil.sinks.embedded.EmbeddedConnect;
 import dev.vigil.testkit.KafkaCluster;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -76,6 +80,28 @@ public final class ConnectWorker implements BeforeAllCallback, AfterAllCallback 
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
         .until(() -> isRunning(connect.status(name)));
+  }
+
+  /**
+   * A task's plugin metric (Connect publishes them in JMX under {@code
+   * kafka.connect:type=plugins,connector=...,task=...}).
+   *
+   * @throws AssertionError if the task publishes no such metric
+   */
+  public static double taskMetric(String connector, int task, String name) {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      for (ObjectName bean :
+          server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+        if (connector.equals(bean.getKeyProperty("connector"))
+            && String.valueOf(task).equals(bean.getKeyProperty("task"))) {
+          return ((Number) server.getAttribute(bean, name)).doubleValue();
+        }
+      }
+    } catch (JMException e) {
+      throw new AssertionError("cannot read metric " + name + " of " + connector + "-" + task, e);
+    }
+    throw new AssertionError("no plugin metrics of task " + connector + "-" + task + " in JMX");
   }
 
   private static boolean isRunning(ConnectorStateInfo status) {
