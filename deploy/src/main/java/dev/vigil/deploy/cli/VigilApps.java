@@ -2,6 +2,7 @@ package dev.vigil.deploy.cli;
 
 import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
+import dev.vigil.deploy.sinks.SinksApp;
 import dev.vigil.enrichment.EnrichmentApp;
 import dev.vigil.forecast.ForecastApp;
 import dev.vigil.rca.RcaApp;
@@ -23,7 +24,8 @@ final class VigilApps {
         new EnrichmentApp.Definition(),
         new AnomalyApp.Definition(),
         new ForecastApp.Definition(),
-        new RcaApp.Definition());
+        new RcaApp.Definition(),
+        new SinksApp.Definition());
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */
