@@ -17,12 +17,11 @@ record SearchCounters(
 
   static SearchCounters register(SinkTaskMetrics metrics) {
     return new SearchCounters(
-        metrics.counter("documents-indexed-total", "Documents indexed, deleted or replaced"),
+        metrics.counter("documents-indexed", "Documents indexed, deleted or replaced"),
         metrics.counter(
-            "documents-duplicate-total", "Creates refused as already there (redelivered records)"),
-        metrics.counter("documents-retried-total", "Documents sent again after 429 or 5xx"),
-        metrics.counter(
-            "records-malformed-total", "Records unreadable or whose documents were refused"),
-        metrics.counter("bulk-requests-total", "_bulk requests sent"));
+            "documents-duplicate", "Creates refused as already there (redelivered records)"),
+        metrics.counter("documents-retried", "Documents sent again after 429 or 5xx"),
+        metrics.counter("malformed-records", "Records unreadable or whose documents were refused"),
+        metrics.counter("requests", "_bulk requests sent"));
   }
 }

@@ -326,12 +326,12 @@ abstract class SearchSinkContract {
     assertThat(node().send("PUT", "/" + index + "/_settings", body).statusCode()).isEqualTo(200);
   }
 
-  /** The task's documents-retried-total, as Connect publishes it over JMX. */
+  /** The task's documents-retried, as Connect publishes it over JMX. */
   private static long retried(String connector) throws Exception {
     ObjectName name =
         new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0");
     Object value =
-        ManagementFactory.getPlatformMBeanServer().getAttribute(name, "documents-retried-total");
+        ManagementFactory.getPlatformMBeanServer().getAttribute(name, "documents-retried");
     return ((Number) value).longValue();
   }
 
