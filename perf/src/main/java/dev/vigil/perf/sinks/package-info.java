@@ -1,0 +1,2 @@
+/** Benchmarks of the sink connectors' hot paths. */
+package dev.vigil.perf.sinks;
