@@ -1,0 +1,2 @@
+/** Generators and emitters of the simulator; not public API. */
+package dev.vigil.simulator.internal;
