@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param name node name; for databases and caches {@code system:name} (e.g. {@code
  *     postgresql:orders}), as the enrichment stream names virtual nodes
  * @param kind what the node is
- * @param system {@code db.system} or {@code messaging.system} for infrastructure, empty for services
+ * @param system {@code db.system} or {@code messaging.system} for infrastructure, empty for
+ *     services
  * @param domain business domain, also the owning team ({@code team-<domain>})
  * @param tier 1 = business critical … 3 = best effort
  * @param latencyMs median of the node's own work per call, in ms

@@ -111,14 +111,17 @@ public final class Platform {
   private List<String> topologicalOrder() {
     Map<String, Integer> indegree = new HashMap<>();
     nodes.keySet().forEach(n -> indegree.put(n, 0));
-    nodes.values().forEach(n -> n.calls().forEach(c -> indegree.merge(c.target(), 1, Integer::sum)));
+    nodes
+        .values()
+        .forEach(n -> n.calls().forEach(c -> indegree.merge(c.target(), 1, Integer::sum)));
     List<String> order = new ArrayList<>();
     List<String> ready = new ArrayList<>();
-    indegree.forEach((n, d) -> {
-      if (d == 0) {
-        ready.add(n);
-      }
-    });
+    indegree.forEach(
+        (n, d) -> {
+          if (d == 0) {
+            ready.add(n);
+          }
+        });
     while (!ready.isEmpty()) {
       String next = ready.remove(ready.size() - 1);
       order.add(next);

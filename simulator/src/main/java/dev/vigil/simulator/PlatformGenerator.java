@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * generated deterministically from a seed, up to the requested number of services.
  *
  * <p>Satellites hang under a service of their domain (or a second caller, sometimes), each called
- * often enough that it sees traffic every minute (at least a tenth of the requests): a service
- * that is called twice an hour is not what a platform's golden signals are about. About 40% get a
+ * often enough that it sees traffic every minute (at least a tenth of the requests): a service that
+ * is called twice an hour is not what a platform's golden signals are about. About 40% get a
  * PostgreSQL database of their own and 20% a Redis cache. Calls only go from older nodes to newer
  * ones, so the graph is acyclic.
  */
@@ -29,8 +29,10 @@ public final class PlatformGenerator {
   private static final double MIN_SHARE = 0.1;
   private static final Map<String, List<String>> SATELLITE_NAMES =
       Map.of(
-          "web", List.of("bff-mobile", "geo-ip", "ab-testing", "web-assets", "session-replay"),
-          "identity", List.of("profile", "address-book", "preferences", "consent", "mfa"),
+          "web",
+          List.of("bff-mobile", "geo-ip", "ab-testing", "web-assets", "session-replay"),
+          "identity",
+          List.of("profile", "address-book", "preferences", "consent", "mfa"),
           "catalog",
           List.of(
               "reviews",
@@ -236,14 +238,16 @@ public final class PlatformGenerator {
 
   private static String operation(Draft caller, Draft callee) {
     return switch (callee.kind) {
-      case DATABASE -> callee.system.equals("elasticsearch")
-          ? "search " + callee.name.substring(callee.name.indexOf(':') + 1)
-          : "SELECT " + callee.name.substring(callee.name.indexOf(':') + 1);
+      case DATABASE ->
+          callee.system.equals("elasticsearch")
+              ? "search " + callee.name.substring(callee.name.indexOf(':') + 1)
+              : "SELECT " + callee.name.substring(callee.name.indexOf(':') + 1);
       case CACHE -> "GET";
       case QUEUE -> callee.name.substring(callee.name.indexOf(':') + 1) + " publish";
-      default -> caller.kind == NodeKind.QUEUE
-          ? caller.name.substring(caller.name.indexOf(':') + 1) + " process"
-          : "GET /api/" + callee.name;
+      default ->
+          caller.kind == NodeKind.QUEUE
+              ? caller.name.substring(caller.name.indexOf(':') + 1) + " process"
+              : "GET /api/" + callee.name;
     };
   }
 
