@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * generated deterministically from a seed, up to the requested number of services.
  *
  * <p>Satellites hang under a service of their domain (or a second caller, sometimes), each called
- * often enough that it sees traffic every minute (at least a tenth of the requests): a service that
- * is called twice an hour is not what a platform's golden signals are about. About 40% get a
+ * often enough that it sees traffic every minute (at least 8% of the requests): a service that is
+ * called twice an hour is not what a platform's golden signals are about. About 40% get a
  * PostgreSQL database of their own and 20% a Redis cache. Calls only go from older nodes to newer
  * ones, so the graph is acyclic.
  */
@@ -26,7 +26,7 @@ public final class PlatformGenerator {
   /** Services of the hand-made core: {@value}; the smallest platform. */
   public static final int CORE_SERVICES = 15;
 
-  private static final double MIN_SHARE = 0.1;
+  private static final double MIN_SHARE = 0.08;
   private static final Map<String, List<String>> SATELLITE_NAMES =
       Map.of(
           "web",
@@ -208,7 +208,7 @@ public final class PlatformGenerator {
 
   private double probabilityFor(Draft parent) {
     double share = snapshot().visits(parent.name);
-    double p = 0.3 + random.nextDouble() * 0.5;
+    double p = 0.1 + random.nextDouble() * 0.3;
     return Math.min(1.0, Math.max(p, MIN_SHARE / share));
   }
 
@@ -271,8 +271,9 @@ public final class PlatformGenerator {
     }
 
     Node toNode() {
-      double errors = kind == NodeKind.SERVICE ? 0.0001 : 0.00005;
-      return new Node(name, kind, system, domain, tier, latencyMs, errors, calls);
+      // No background errors: see the simulator README (a single error in a quiet minute of a
+      // small service is a critical anomaly to the detector's error-ratio scoring).
+      return new Node(name, kind, system, domain, tier, latencyMs, 0, calls);
     }
   }
 }

@@ -138,7 +138,8 @@ public final class Simulator implements Runnable, AutoCloseable {
       stats.advance(t, warmup, active);
       transitions(t, scenarioStart);
       routineDeploys(t, active);
-      export(slice(t, effects));
+      // The minute that just ended is reported with the faults of its last slice.
+      export(slice(t, effects, new Effects(activeFaults(t.minus(SLICE), scenarioStart))));
       t = t.plus(SLICE);
     }
     stats.advance(t, false, List.of());
@@ -153,11 +154,11 @@ public final class Simulator implements Runnable, AutoCloseable {
   }
 
   /** The telemetry of the slice starting at {@code t}. */
-  private Batch slice(Instant t, Effects effects) {
+  private Batch slice(Instant t, Effects effects, Effects lastSlice) {
     Batch batch = new Batch();
     serviceStats.at(t);
     if (t.getEpochSecond() % 60 == 0 && !t.equals(settings.start())) {
-      metrics.minute(t.minusSeconds(60), effects, batch);
+      metrics.minute(t.minusSeconds(60), lastSlice, batch);
     }
     double expected = traffic.expected(t, SLICE.toSeconds(), gaussian()) * effects.traffic();
     int n = poisson(expected);

@@ -35,6 +35,7 @@ final class AppRunner implements AutoCloseable {
   private final List<HealthCheck> extraChecks = new ArrayList<>();
   private ProvisionReport report;
   private ManagementServer management;
+  private PrometheusMeterRegistry registry;
   private final List<VigilService> started = new ArrayList<>();
 
   /** Stops everything when the JVM is asked to exit. */
@@ -72,7 +73,7 @@ final class AppRunner implements AutoCloseable {
     }
     report.mismatches().forEach(m -> LOGGER.warn("Topic differs from the catalog: {}", m));
 
-    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    registry = Metrics.newRegistry();
     management = new ManagementServer(config.managementHost(), config.managementPort(), registry);
     synchronized (running) {
       running.push(management);
@@ -87,6 +88,11 @@ final class AppRunner implements AutoCloseable {
       app.start();
       started.add(app);
     }
+  }
+
+  /** The apps' meters (after {@link #start}). */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** Prints what was provisioned and where everything serves. */

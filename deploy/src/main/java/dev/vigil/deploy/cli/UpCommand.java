@@ -4,6 +4,7 @@ import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.deploy.broker.EmbeddedBroker;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.HealthCheck;
+import dev.vigil.simulator.SimulatorSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,13 +26,22 @@ import picocli.CommandLine.Spec;
       "",
       "Starts an embedded single-node Kafka broker (data kept in --data-dir and reused on restart),",
       "creates every topic of the catalog, runs every stream app of this build and the management",
-      "endpoint. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly."
+      "endpoint. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.",
+      "With --simulate, the e-commerce simulator feeds it and a live view shows what it finds."
     })
 final class UpCommand implements Callable<Integer> {
   private static final Logger LOGGER = LoggerFactory.getLogger(UpCommand.class);
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions configOptions;
+  @Mixin SimulateOptions simulateOptions;
+
+  @Option(
+      names = "--simulate",
+      description =
+          "Also run the e-commerce simulator into the ingest bridge, with a live view"
+              + " (see --scenario, --speed, --services).")
+  boolean simulate;
 
   @Option(
       names = "--data-dir",
@@ -73,6 +83,7 @@ final class UpCommand implements Callable<Integer> {
                 host,
                 BridgeConfig.HOST_CONFIG,
                 host));
+    SimulatorSettings simulation = simulate ? simulateOptions.settings() : null;
     try (AppRunner runner = new AppRunner()) {
       broker.start(config.startupTimeout());
       runner.own(broker, new HealthCheck("broker", () -> true, () -> true, () -> "RUNNING"));
@@ -85,6 +96,18 @@ final class UpCommand implements Callable<Integer> {
           "  Data           %s   (cluster %s, reused on restart)%n",
           dataDir.toAbsolutePath(), broker.clusterId());
       runner.printSummary(out, config);
+      if (simulation != null) {
+        SimulationSession session =
+            new SimulationSession(
+                simulation,
+                "http://" + host + ":" + new BridgeConfig(config).grpcPort(),
+                config.kafkaClientConfig(),
+                config.topicCatalog(),
+                runner.registry(),
+                out);
+        runner.own(session, session.healthCheck());
+        session.start(runner::close);
+      }
       runner.awaitStop();
     } finally {
       broker.close();

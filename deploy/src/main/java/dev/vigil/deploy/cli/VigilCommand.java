@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       CatalogCommand.class,
       ReplayCommand.class,
+      SimulateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
