@@ -1,0 +1,2 @@
+/** Throughput of the simulator's telemetry generation. */
+package dev.vigil.perf.simulator;
