@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.anomaly.AnomalyApp;
 import dev.vigil.bridge.BridgeApp;
 import dev.vigil.enrichment.EnrichmentApp;
+import dev.vigil.forecast.ForecastApp;
 import dev.vigil.rca.RcaApp;
 import dev.vigil.runtime.app.AppDefinition;
 import dev.vigil.runtime.app.VigilService;
@@ -47,10 +48,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole chain on simulated telemetry: the simulator (real OpenTelemetry SDK exporters, OTLP
- * gRPC) → ingest bridge → enrichment → anomaly → rca, on one real broker, time-compressed (as fast
- * as the pipeline takes it). One warmed-up run: a fault-free hour after the warm-up, then five
- * faults of different kinds on unrelated services, 20 minutes apart so that each incident has
- * resolved before the next fault starts.
+ * gRPC) → ingest bridge → enrichment → anomaly (and forecast) → rca, on one real broker,
+ * time-compressed (as fast as the pipeline takes it). One warmed-up run: a fault-free hour after
+ * the warm-up, then five faults of different kinds on unrelated services, 20 minutes apart so that
+ * each incident has resolved before the next fault starts.
  */
 @Timeout(600)
 class SimulatedFaultsIT {
@@ -73,15 +74,17 @@ class SimulatedFaultsIT {
       List.of(
           Fault.parse("latency:search@60m+4m*10"),
           Fault.parse("errors:fraud@80m+4m"),
-          Fault.parse("database:postgresql:users@100m+4m"),
-          Fault.parse("cpu:recommendation@120m+4m"),
-          // Last: its errors spread widest and its incident takes longest to resolve.
-          Fault.parse("bad-deploy:pricing@140m+4m"));
+          Fault.parse("cpu:recommendation@100m+4m"),
+          // The last two spread widest (errors through many callers) and their incidents take
+          // longest to resolve (30 minutes and more): 40 minutes apart, at the end.
+          Fault.parse("bad-deploy:pricing@120m+4m"),
+          Fault.parse("database:postgresql:users@160m+4m"));
   private static final List<AppDefinition> APPS =
       List.of(
           new BridgeApp.Definition(),
           new EnrichmentApp.Definition(),
           new AnomalyApp.Definition(),
+          new ForecastApp.Definition(),
           new RcaApp.Definition());
   private static final List<VigilService> RUNNING = new ArrayList<>();
   private static TopicCatalog topics;

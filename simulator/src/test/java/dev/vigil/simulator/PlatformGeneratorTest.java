@@ -64,7 +64,7 @@ class PlatformGeneratorTest {
     assertThat(spansPerRequest).isBetween(40.0, 400.0);
     Platform small = PlatformGenerator.ecommerce();
     double calls = small.nodes().stream().mapToDouble(n -> small.visits(n.name())).sum();
-    assertThat(calls).as("calls per request, default platform").isBetween(10.0, 25.0);
+    assertThat(calls).as("calls per request, default platform").isBetween(15.0, 35.0);
   }
 
   @Test

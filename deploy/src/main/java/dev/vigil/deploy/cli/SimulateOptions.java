@@ -54,8 +54,8 @@ final class SimulateOptions {
       names = "--warmup",
       defaultValue = "2h10m",
       description =
-          "Simulated history before the scenario, generated at full speed; the detectors need"
-              + " 120 windows (default: ${DEFAULT-VALUE}).")
+          "Simulated history before the scenario, generated at full speed; the anomaly detector"
+              + " is fully sensitive after 120 windows (default: ${DEFAULT-VALUE}).")
   String warmup;
 
   @Option(
