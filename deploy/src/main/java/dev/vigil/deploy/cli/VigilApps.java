@@ -15,10 +15,10 @@ import org.apache.kafka.common.config.ConfigDef;
  * Every app this build contains, in pipeline order. Each app module adds its definition here when
  * it lands; {@code vigil up} runs them all.
  */
-final class VigilApps {
+public final class VigilApps {
   private VigilApps() {}
 
-  static List<AppDefinition> all() {
+  public static List<AppDefinition> all() {
     return List.of(
         new BridgeApp.Definition(),
         new EnrichmentApp.Definition(),
@@ -29,7 +29,7 @@ final class VigilApps {
   }
 
   /** The shared settings plus every app's own: what every command validates settings against. */
-  static ConfigDef definition() {
+  public static ConfigDef definition() {
     ConfigDef definition = CoreConfig.definition();
     all().forEach(app -> app.define(definition));
     return definition;

@@ -31,20 +31,22 @@ final class Dashboard {
     this.description = description;
   }
 
-  /** A Prometheus time series panel; each expression is one line (legend from the labels). */
-  Dashboard promPanel(
-      String datasourceUid, String title, String unit, String legend, String... exprs) {
+  /** A PromQL query and the legend of its lines ({@code {{label}}} takes a label's value). */
+  record Target(String expr, String legend) {}
+
+  /** A Prometheus time series panel, one query per target. */
+  Dashboard promPanel(String datasourceUid, String title, String unit, Target... targets) {
     ObjectNode panel = panel("timeseries", title, datasourceUid, "prometheus");
     panel.putObject("fieldConfig").putObject("defaults").put("unit", unit);
-    ArrayNode targets = panel.putArray("targets");
+    ArrayNode targetsJson = panel.putArray("targets");
     char refId = 'A';
-    for (String expr : exprs) {
-      ObjectNode target = targets.addObject();
+    for (Target query : targets) {
+      ObjectNode target = targetsJson.addObject();
       target.put("refId", String.valueOf(refId++));
       target.set("datasource", datasource(datasourceUid, "prometheus"));
-      target.put("expr", expr);
-      target.put("legendFormat", legend);
-      queries.add(new Query(datasourceUid, expr));
+      target.put("expr", query.expr());
+      target.put("legendFormat", query.legend());
+      queries.add(new Query(datasourceUid, query.expr()));
     }
     return this;
   }
@@ -61,7 +63,8 @@ final class Dashboard {
       String splitByField,
       boolean table) {
     ObjectNode panel =
-        panel(table ? "table" : "timeseries", title, datasourceUid, "grafana-opensearch-datasource");
+        panel(
+            table ? "table" : "timeseries", title, datasourceUid, "grafana-opensearch-datasource");
     ObjectNode target = panel.putArray("targets").addObject();
     target.put("refId", "A");
     target.set("datasource", datasource(datasourceUid, "grafana-opensearch-datasource"));
@@ -79,7 +82,11 @@ final class Dashboard {
       terms.put("field", splitByField);
       terms.putObject("settings").put("size", "10").put("order", "desc").put("orderBy", "_count");
       ObjectNode histogram =
-          buckets.addObject().put("id", "3").put("type", "date_histogram").put("field", "@timestamp");
+          buckets
+              .addObject()
+              .put("id", "3")
+              .put("type", "date_histogram")
+              .put("field", "@timestamp");
       histogram.putObject("settings").put("interval", "auto");
     }
     queries.add(new Query(datasourceUid, index + " " + lucene));

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes the dashboards and Grafana's provisioning files. Run from the repository root: {@code
- * java -cp deploy/target/vigil.jar dev.vigil.deploy.dashboards.DashboardFiles deploy/dashboards}.
+ * Writes the dashboards and Grafana's provisioning files. Run from the repository root: {@code java
+ * -cp deploy/target/vigil.jar dev.vigil.deploy.dashboards.DashboardFiles deploy/dashboards}.
  */
 public final class DashboardFiles {
   private static final ObjectMapper JSON =

@@ -1,13 +1,14 @@
 package dev.vigil.deploy.dashboards;
 
+import dev.vigil.deploy.dashboards.Dashboard.Target;
 import java.util.List;
 
 /**
  * Vigil's three dashboards. Metric names come from what the apps export on {@code /metrics}
  * (Micrometer: {@code vigil_*}, Kafka clients and Streams via KafkaClientMetrics and
  * KafkaStreamsMetrics) and from the series the Prometheus sink writes (sinks/README.md, "Naming":
- * {@code <signal>:<statistic>}); OpenSearch indices are named after their topics. Tests check
- * both against a real scrape and the topic catalog.
+ * {@code <signal>:<statistic>}); OpenSearch indices are named after their topics. Tests check both
+ * against a real scrape and the topic catalog.
  */
 public final class VigilDashboards {
   /** Prometheus that scrapes the pods' management endpoints (annotations prometheus.io/*). */
@@ -26,6 +27,17 @@ public final class VigilDashboards {
     return List.of(pipelineHealth(), serviceHealth(), anomaliesAndIncidents());
   }
 
+  /**
+   * The query of every panel and variable, over all dashboards, that reads {@code datasourceUid}.
+   */
+  public static List<String> queries(String datasourceUid) {
+    return all().stream()
+        .flatMap(d -> d.queries().stream())
+        .filter(q -> q.datasourceUid().equals(datasourceUid))
+        .map(Dashboard.Query::expression)
+        .toList();
+  }
+
   static Dashboard pipelineHealth() {
     String p = PODS_DATASOURCE;
     return new Dashboard(
@@ -36,56 +48,59 @@ public final class VigilDashboards {
             p,
             "Ingest: items received and accepted by Kafka, per signal",
             "ops",
-            "{{signal}} {{__name__}}",
-            "sum by (signal) (rate(vigil_bridge_items_received_total[5m]))",
-            "sum by (signal) (rate(vigil_bridge_items_accepted_total[5m]))")
+            new Target(
+                "sum by (signal) (rate(vigil_bridge_items_received_total[5m]))",
+                "{{signal}} received"),
+            new Target(
+                "sum by (signal) (rate(vigil_bridge_items_accepted_total[5m]))",
+                "{{signal}} accepted"))
         .promPanel(
             p,
             "Ingest: items refused, per reason",
             "ops",
-            "{{signal}} {{reason}}",
-            "sum by (signal, reason) (rate(vigil_bridge_items_rejected_total[5m]))")
+            new Target(
+                "sum by (signal, reason) (rate(vigil_bridge_items_rejected_total[5m]))",
+                "{{signal}} {{reason}}"))
         .promPanel(
             p,
             "Consumer lag (records, worst partition per consumer)",
             "short",
-            "{{client_id}}",
-            "max by (client_id) (kafka_consumer_fetch_manager_records_lag_max{client_id=~\".*StreamThread.*\"})")
+            new Target(
+                "max by (client_id) (kafka_consumer_fetch_manager_records_lag_max{client_id=~\".*StreamThread.*\"})",
+                "{{client_id}}"))
         .promPanel(
             p,
             "Records processed per stream thread",
             "ops",
-            "{{thread_id}}",
-            "sum by (thread_id) (kafka_stream_thread_process_rate)")
+            new Target("sum by (thread_id) (kafka_stream_thread_process_rate)", "{{thread_id}}"))
         .promPanel(
             p,
             "Dead letters, per app and stage",
             "ops",
-            "{{app}} {{stage}}",
-            "sum by (app, stage) (rate(vigil_dlq_records_total[5m]))")
+            new Target(
+                "sum by (app, stage) (rate(vigil_dlq_records_total[5m]))", "{{app}} {{stage}}"))
         .promPanel(
             p,
             "Drops: late, invalid, overflow, unpaired spans",
             "ops",
-            "{{__name__}}",
-            "sum by (__name__) (rate(vigil_enrichment_late_total[5m]))",
-            "sum by (__name__) (rate(vigil_enrichment_invalid_total[5m]))",
-            "sum by (__name__) (rate(vigil_enrichment_overflow_total[5m]))",
-            "sum by (__name__) (rate(vigil_enrichment_spans_pending_refused_total[5m]))",
-            "sum by (__name__) (rate(vigil_anomaly_windows_total{outcome=\"late\"}[5m]))")
+            new Target("sum(rate(vigil_enrichment_late_total[5m]))", "late"),
+            new Target("sum(rate(vigil_enrichment_invalid_total[5m]))", "invalid"),
+            new Target("sum(rate(vigil_enrichment_overflow_total[5m]))", "overflow"),
+            new Target(
+                "sum(rate(vigil_enrichment_spans_pending_refused_total[5m]))",
+                "pending spans refused"),
+            new Target(
+                "sum(rate(vigil_anomaly_windows_total{outcome=\"late\"}[5m]))",
+                "anomaly windows late"))
         .promPanel(
             p,
             "Stream threads alive and failed",
             "short",
-            "{{__name__}}",
-            "sum(kafka_stream_alive_stream_threads)",
-            "sum(increase(kafka_stream_failed_stream_threads_total[15m]))")
+            new Target("sum(kafka_stream_alive_stream_threads)", "alive"),
+            new Target(
+                "sum(increase(kafka_stream_failed_stream_threads_total[15m]))", "failed (15 min)"))
         .promPanel(
-            p,
-            "Incidents open",
-            "short",
-            "open",
-            "max(vigil_rca_incidents_open)");
+            p, "Incidents open", "short", new Target("max(vigil_rca_incidents_open)", "open"));
   }
 
   static Dashboard serviceHealth() {
@@ -99,37 +114,41 @@ public final class VigilDashboards {
             s,
             "Requests per second",
             "reqps",
-            "{{service}}",
-            "sum by (service) (span_calls:rate1m{service=~\"$service\"})")
+            new Target(
+                "sum by (service) (span_calls:rate1m{service=~\"$service\"})", "{{service}}"))
         .promPanel(
             s,
             "Error ratio",
             "percentunit",
-            "{{service}}",
-            "sum by (service) (span_errors:sum1m{service=~\"$service\"})"
-                + " / sum by (service) (span_calls:sum1m{service=~\"$service\"})")
+            new Target(
+                "sum by (service) (span_errors:sum1m{service=~\"$service\"})"
+                    + " / sum by (service) (span_calls:sum1m{service=~\"$service\"})",
+                "{{service}}"))
         .promPanel(
             s,
             "Latency p99 (worst operation)",
             "ms",
-            "{{service}}",
-            "max by (service) (span_duration_milliseconds:quantile1m{service=~\"$service\","
-                + "quantile=\"0.99\"})")
+            new Target(
+                "max by (service) (span_duration_milliseconds:quantile1m{service=~\"$service\","
+                    + "quantile=\"0.99\"})",
+                "{{service}}"))
         .promPanel(
             s,
             "Error logs per minute",
             "short",
-            "{{service}}",
-            "sum by (service) (log_errors:sum1m{service=~\"$service\"})")
+            new Target("sum by (service) (log_errors:sum1m{service=~\"$service\"})", "{{service}}"))
         .promPanel(
             s,
             "Request rate forecast, 15 minutes ahead (mean and upper bound)",
             "reqps",
-            "{{service}} {{__name__}}",
-            "sum by (service, __name__) (span_calls:forecast_mean{service=~\"$service\","
-                + "horizon=\"15m\"})",
-            "sum by (service, __name__) (span_calls:forecast_hi{service=~\"$service\","
-                + "horizon=\"15m\"})");
+            new Target(
+                "sum by (service) (span_calls:forecast_mean{service=~\"$service\","
+                    + "horizon=\"15m\"})",
+                "{{service}} mean"),
+            new Target(
+                "sum by (service) (span_calls:forecast_hi{service=~\"$service\","
+                    + "horizon=\"15m\"})",
+                "{{service}} upper"));
   }
 
   static Dashboard anomaliesAndIncidents() {
@@ -142,7 +161,6 @@ public final class VigilDashboards {
         .searchPanel(o, "Anomalies per service", "vigil.anomalies", "*", "service", false)
         .searchPanel(o, "Open incidents", "vigil.incidents", "state:OPEN", "severity", true)
         .searchPanel(o, "Latest anomalies", "vigil.anomalies", "*", "service", true)
-        .searchPanel(
-            o, "Incidents per severity", "vigil.incidents", "*", "severity", false);
+        .searchPanel(o, "Incidents per severity", "vigil.incidents", "*", "severity", false);
   }
 }
