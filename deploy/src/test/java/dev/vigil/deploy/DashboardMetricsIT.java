@@ -53,7 +53,10 @@ class DashboardMetricsIT {
             "--set",
             "bridge.http.port=0",
             "--set",
-            "state.dir=" + stateDir)) {
+            "state.dir=" + stateDir,
+            // Small enough that the span with a 4000-byte attribute below is refused.
+            "--set",
+            "bridge.max.record.bytes=1024")) {
       await("vigil run ready")
           .atMost(Duration.ofSeconds(90))
           .untilAsserted(
@@ -64,17 +67,18 @@ class DashboardMetricsIT {
       int management = port(vigil.stdout(), "Management\\s+http://[^:]+:(\\d+)/metrics");
       int otlpHttp = port(vigil.stdout(), "HTTP 0\\.0\\.0\\.0:(\\d+)");
 
-      // Counters with labels appear at their first increment: send one span first.
-      HttpResponse<String> sent =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttp + "/v1/traces"))
-                  .header("Content-Type", "application/x-protobuf")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofByteArray(
-                          Otlp.traces("dashboard-it", Otlp.span("GET /", 1)).toByteArray()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(sent.statusCode()).isEqualTo(200);
+      // Counters with labels appear at their first increment: a span accepted, a span too
+      // large for a record (items refused) and a malformed request (request refused).
+      assertThat(
+              postTraces(
+                  otlpHttp, Otlp.traces("dashboard-it", Otlp.span("GET /", 1)).toByteArray()))
+          .isEqualTo(200);
+      assertThat(
+              postTraces(
+                  otlpHttp, Otlp.traces("dashboard-it", Otlp.span("GET /big", 4000)).toByteArray()))
+          .as("partial success: the span is refused, the request answered")
+          .isEqualTo(200);
+      assertThat(postTraces(otlpHttp, new byte[] {(byte) 0xff, 0x01, 0x02})).isEqualTo(400);
 
       Set<String> wanted = new TreeSet<>();
       VigilDashboards.queries(VigilDashboards.PODS_DATASOURCE)
@@ -92,6 +96,16 @@ class DashboardMetricsIT {
       }
       vigil.terminate(Duration.ofSeconds(15));
     }
+  }
+
+  private int postTraces(int port, byte[] body) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   private Set<String> exportedNames(int port) throws Exception {

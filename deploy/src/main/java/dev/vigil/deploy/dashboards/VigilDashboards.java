@@ -56,11 +56,14 @@ public final class VigilDashboards {
                 "{{signal}} accepted"))
         .promPanel(
             p,
-            "Ingest: items refused, per reason",
+            "Ingest: items and whole requests refused, per reason",
             "ops",
             new Target(
                 "sum by (signal, reason) (rate(vigil_bridge_items_rejected_total[5m]))",
-                "{{signal}} {{reason}}"))
+                "{{signal}} items {{reason}}"),
+            new Target(
+                "sum by (protocol, reason) (rate(vigil_bridge_requests_rejected_total[5m]))",
+                "{{protocol}} requests {{reason}}"))
         .promPanel(
             p,
             "Consumer lag (records, worst partition per consumer)",
