@@ -3,6 +3,7 @@ package dev.vigil.deploy.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.sinks.prometheus.PrometheusNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +18,17 @@ class DashboardFilesTest {
   static final Path DIR = Path.of("dashboards");
 
   /**
-   * The series the Prometheus sink writes for the signals enrichment emits from spans and logs, as
-   * the sink names them (sinks/README.md, "Naming": OTel → Prometheus base name, unit {@code ms} →
-   * {@code _milliseconds}, then {@code :<statistic>}). Written out here, not computed: the sinks
-   * module is on another branch; when it lands this should call its PrometheusNames.
+   * The series the Prometheus sink writes for the signals enrichment emits from spans and logs:
+   * {@code <base>:<statistic>} (sinks/README.md, "Naming"), the base named by the sink's own
+   * PrometheusNames from the signal's name, unit and type as enrichment sets them (Signals).
    */
   static final Set<String> REMOTE_WRITE_NAMES =
-      Stream.of(
-              Stream.of("span_duration_milliseconds", "span_calls", "span_errors", "log_errors")
+      Stream.concat(
+              Stream.of(
+                      PrometheusNames.metricName("span.duration", "ms", PrometheusNames.Kind.OTHER),
+                      PrometheusNames.metricName("span.calls", "1", PrometheusNames.Kind.OTHER),
+                      PrometheusNames.metricName("span.errors", "1", PrometheusNames.Kind.OTHER),
+                      PrometheusNames.metricName("log.errors", "1", PrometheusNames.Kind.OTHER))
                   .flatMap(
                       base ->
                           Stream.of(
@@ -35,12 +39,15 @@ class DashboardFilesTest {
                                   "last1m",
                                   "quantile1m",
                                   "rate1m",
-                                  "errors1m",
-                                  "forecast_mean",
-                                  "forecast_lo",
-                                  "forecast_hi")
+                                  "errors1m")
+                              .map(statistic -> base + ":" + statistic)),
+              // Forecast records carry no unit: their base has no unit suffix.
+              Stream.of("span.duration", "span.calls", "span.errors", "log.errors")
+                  .map(s -> PrometheusNames.metricName(s, null, PrometheusNames.Kind.OTHER))
+                  .flatMap(
+                      base ->
+                          Stream.of("forecast_mean", "forecast_lo", "forecast_hi")
                               .map(statistic -> base + ":" + statistic)))
-          .flatMap(s -> s)
           .collect(Collectors.toSet());
 
   @Test

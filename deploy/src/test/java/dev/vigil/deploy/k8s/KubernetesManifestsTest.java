@@ -99,7 +99,10 @@ class KubernetesManifestsTest {
         new CoreConfig(VigilApps.definition(), new ConfigSources().env(settingsMap.getData()));
     int managementPort = settings.managementPort();
 
-    List<String> apps = VigilApps.all().stream().map(AppDefinition::name).toList();
+    // The sinks app is vigil up's embedded Connect worker; on Kubernetes the sinks run in the
+    // vigil-connect Deployment (checked below), so every other app needs its own Deployment.
+    List<String> apps =
+        VigilApps.all().stream().map(AppDefinition::name).filter(n -> !n.equals("sinks")).toList();
     assertThat(apps).containsExactly("bridge", "enrichment", "anomaly", "forecast", "rca");
     for (String app : apps) {
       Deployment deployment =
