@@ -3,6 +3,7 @@ package dev.vigil.deploy.replay;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.vigil.deploy.broker.EmbeddedBroker;
+import dev.vigil.enrichment.EnrichmentConfig;
 import dev.vigil.rca.IncidentLines;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.otlp.OtlpSignal;
@@ -335,8 +336,8 @@ public final class OtlpReplay {
     long lastWindowEnd = (lastNanos / 1_000_000 / windowMs + 1) * windowMs;
     long grace =
         Math.max(
-            millis(config, "enrichment.window.grace.ms"),
-            millis(config, "enrichment.edges.pairing.ttl.ms"));
+            millis(config, EnrichmentConfig.GRACE_CONFIG),
+            millis(config, EnrichmentConfig.PAIRING_TTL_CONFIG));
     return lastWindowEnd + grace + windowMs;
   }
 
