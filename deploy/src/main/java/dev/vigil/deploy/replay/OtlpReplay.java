@@ -49,6 +49,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs recorded OTLP telemetry through the live chain (enrichment → anomaly → rca) on a private
@@ -69,6 +71,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Nothing reads the wall clock for the data: the output depends on the input and the settings.
  */
 public final class OtlpReplay {
+  private static final Logger LOGGER = LoggerFactory.getLogger(OtlpReplay.class);
+
   /** The service of the end-of-data markers: {@value}. */
   public static final String END_SERVICE = "vigil-replay-end";
 
@@ -503,7 +507,11 @@ public final class OtlpReplay {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /**
+   * Removes the replay's temporary folder, best effort: a broker or Streams thread that is still
+   * letting go of a file must not turn a finished replay, or its real error, into a cleanup error.
+   */
+  private static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }
@@ -511,6 +519,8 @@ public final class OtlpReplay {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    } catch (IOException | UncheckedIOException e) {
+      LOGGER.warn("Could not remove the replay's temporary folder {}: {}", root, e.toString());
     }
   }
 

@@ -97,7 +97,7 @@ class OtlpReplayIT {
 
     Run run = replay("--in", in.toString(), "--incidents", incidents.toString());
 
-    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.exit()).as(run.err()).isEqualTo(3);
     assertThat(run.err()).contains("traces.json:3:");
     assertThat(incidents).doesNotExist();
     try (var left = Files.list(dir)) {
@@ -112,7 +112,7 @@ class OtlpReplayIT {
 
     Run run = replay("--in", in.toString(), "--incidents", dir.resolve("i.jsonl").toString());
 
-    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.exit()).as(run.err()).isEqualTo(3);
     assertThat(run.err()).contains("no files to replay");
   }
 
