@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * slice's user requests (Poisson around the daily traffic curve) become whole traces with their
  * logs; each minute adds the services' metrics; deploys and fault transitions become change events.
  * Every slice is exported before the next is generated. During the warm-up slices follow each other
- * as fast as the receiver takes them; afterwards they are paced at {@code speed} simulated seconds
- * per wall-clock second (or not at all for speed 0).
+ * as fast as the receiver takes them; afterwards a {@link Pacer} decides when the next one may be
+ * generated: by default {@code speed} simulated seconds per wall-clock second (or no pacing for
+ * speed 0).
  */
 public final class Simulator implements Runnable, AutoCloseable {
   /** Simulated time per generated slice. */
@@ -41,6 +42,7 @@ public final class Simulator implements Runnable, AutoCloseable {
   private final SimulatorSettings settings;
   private final TelemetrySink sink;
   private final ControlPlane controlPlane;
+  private final Pacer pacer;
   private final SimulatorStats stats = new SimulatorStats();
   private final SplittableRandom random;
   private final Resources resources = new Resources();
@@ -58,9 +60,16 @@ public final class Simulator implements Runnable, AutoCloseable {
    * A simulator sending telemetry to {@code sink} and catalog and changes to {@code controlPlane}.
    */
   public Simulator(SimulatorSettings settings, TelemetrySink sink, ControlPlane controlPlane) {
+    this(settings, sink, controlPlane, Pacer.wallClock(settings.speed()));
+  }
+
+  /** The same, with the slices after the warm-up paced by {@code pacer} instead of the speed. */
+  public Simulator(
+      SimulatorSettings settings, TelemetrySink sink, ControlPlane controlPlane, Pacer pacer) {
     this.settings = settings;
     this.sink = sink;
     this.controlPlane = controlPlane;
+    this.pacer = pacer;
     this.random = new SplittableRandom(settings.seed());
     this.serviceStats = new ServiceStats(settings.platform());
     this.traces = new TraceGenerator(settings.platform(), resources, serviceStats, random.split());
@@ -124,14 +133,10 @@ public final class Simulator implements Runnable, AutoCloseable {
         settings.scenario().name(),
         scenarioStart,
         end.map(Instant::toString).orElse("stopped"));
-    long wallAnchor = 0;
     while (!stopping.get() && (end.isEmpty() || t.isBefore(end.get()))) {
       boolean warmup = t.isBefore(scenarioStart);
-      if (!warmup && wallAnchor == 0) {
-        wallAnchor = System.nanoTime();
-      }
-      if (!warmup && settings.speed() > 0) {
-        pace(wallAnchor, Duration.between(scenarioStart, t));
+      if (!warmup) {
+        pacer.awaitSlice(t, Duration.between(scenarioStart, t));
       }
       List<Fault> active = activeFaults(t, scenarioStart);
       Effects effects = new Effects(active);
@@ -252,14 +257,6 @@ public final class Simulator implements Runnable, AutoCloseable {
   private static String rolledBack(String version) {
     String[] parts = version.substring(1).split("\\.");
     return "v" + parts[0] + "." + (Integer.parseInt(parts[1]) - 1) + "." + "1";
-  }
-
-  private void pace(long wallAnchor, Duration simulated) throws InterruptedException {
-    long due = wallAnchor + (long) (simulated.toNanos() / settings.speed());
-    long wait = due - System.nanoTime();
-    if (wait > 0) {
-      TimeUnit.NANOSECONDS.sleep(wait);
-    }
   }
 
   private int poisson(double mean) {

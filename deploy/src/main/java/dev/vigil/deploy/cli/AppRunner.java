@@ -67,7 +67,9 @@ final class AppRunner implements AutoCloseable {
     }
     if (!report.missing().isEmpty()) {
       throw new IllegalStateException(
-          "topics missing and topic.provision=false: "
+          (config.topicProvision()
+                  ? "topics missing after provisioning: "
+                  : "topics missing and topic.provision=false: ")
               + String.join(", ", report.missing())
               + " (run vigil topics create)");
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -32,12 +33,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partition is one offset short, a read-committed consumer positioned there decides whether
  * anything but that marker remains.
  */
-final class Quiescence implements AutoCloseable {
+public final class Quiescence implements AutoCloseable {
   private final Admin admin;
   private final KafkaConsumer<byte[], byte[]> probe;
   private Map<TopicPartition, Long> previousEnds = Map.of();
 
-  Quiescence(Admin admin, Map<String, Object> clientConfig) {
+  /**
+   * @param admin a connected admin client, owned by the caller
+   * @param clientConfig connection settings for the read-committed probe consumer
+   */
+  public Quiescence(Admin admin, Map<String, Object> clientConfig) {
     this.admin = Objects.requireNonNull(admin, "admin");
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -47,7 +52,7 @@ final class Quiescence implements AutoCloseable {
   }
 
   /** One look: true if idle with everything consumed and nothing new since the last look. */
-  boolean settled() throws InterruptedException {
+  public boolean settled() throws InterruptedException {
     try {
       Map<TopicPartition, Long> ends = ends(IsolationLevel.READ_UNCOMMITTED);
       Map<TopicPartition, Long> stable = ends(IsolationLevel.READ_COMMITTED);
@@ -69,6 +74,21 @@ final class Quiescence implements AutoCloseable {
       return true;
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read offsets from the broker", e.getCause());
+    }
+  }
+
+  /**
+   * Looks every 50 ms until {@link #settled}.
+   *
+   * @throws IllegalStateException if the apps have not settled within {@code timeout}
+   */
+  public void await(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!settled()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the stream apps did not settle within " + timeout);
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // between two reads of the broker's offsets
     }
   }
 

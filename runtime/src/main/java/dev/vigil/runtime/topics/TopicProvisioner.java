@@ -80,9 +80,31 @@ public final class TopicProvisioner {
         }
       }
     }
+    awaitVisible(created);
     ProvisionReport verified = verify(specs);
     return new ProvisionReport(
         created, verified.missing(), verified.mismatches(), verified.verified());
+  }
+
+  /**
+   * Waits until a listing shows the topics just created: a broker answers the creation before its
+   * own metadata has the topic, so a verification right after it could report a created topic as
+   * missing.
+   */
+  private void awaitVisible(List<String> created) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!listTopics().containsAll(created)) {
+      if (System.nanoTime() > deadline) {
+        throw new TopicProvisioningException(
+            "created topics not visible after " + timeout + ": " + created, null);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TopicProvisioningException("interrupted waiting for created topics", e);
+      }
+    }
   }
 
   /** Checks every topic against its spec without changing anything. */
