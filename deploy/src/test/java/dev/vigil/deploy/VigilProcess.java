@@ -33,15 +33,7 @@ final class VigilProcess implements AutoCloseable {
       throw new AssertionError(
           JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
     }
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBinary(),
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString()));
+    List<String> command = javaCommand();
     command.addAll(List.of(args));
     Path out = Files.createTempFile("vigil-", ".out");
     Path err = Files.createTempFile("vigil-", ".err");
@@ -51,6 +43,18 @@ final class VigilProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
     return new VigilProcess(builder.start(), out, err);
+  }
+
+  /** {@code java} with the test JVM's lean options and {@code -jar} the absolute jar path. */
+  static List<String> javaCommand() {
+    return new ArrayList<>(
+        List.of(
+            javaBinary(),
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            JAR.toAbsolutePath().toString()));
   }
 
   /** Runs a command to completion. */
