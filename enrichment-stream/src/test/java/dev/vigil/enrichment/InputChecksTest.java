@@ -98,6 +98,25 @@ class InputChecksTest {
   }
 
   @Test
+  void aSpanOfAnUnknownKindPairsAsUnspecifiedInsteadOfFailing() {
+    try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
+      // Kind 99 used to fail encoding for pairing ("Can't get the number of an unknown enum").
+      p.send(
+          p.spans,
+          Otlp.traces(
+              "cart",
+              server("00f067aa0ba902b1", at(0, 5), "GET"),
+              server("00f067aa0ba902b2", at(0, 6), "GET").toBuilder().setKindValue(99).build()),
+          at(0, 6));
+      p.send(p.spans, Otlp.traces("cart", server("00f067aa0ba902b3", at(2, 0), "GET")), at(2, 0));
+
+      assertThat(p.dlq.isEmpty()).isTrue();
+      SignalWindow calls = Pipeline.of(p.signalRecords(), "cart", "span.calls").get(0);
+      assertThat(calls.getCount()).as("only the server span is a call").isEqualTo(1);
+    }
+  }
+
+  @Test
   void theLimitsAreSettings() {
     EnrichmentSettings settings =
         EnrichmentConfig.load(
