@@ -117,6 +117,53 @@ class InputChecksTest {
   }
 
   @Test
+  void histogramValuesPastTheSketchRangeDoNotFailTheBatch() {
+    try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
+      // A bucket bounded by Infinity: its midpoint used to make the sketch throw.
+      io.opentelemetry.proto.metrics.v1.Metric histogram =
+          io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+              .setName("latency")
+              .setUnit("ms")
+              .setHistogram(
+                  io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                      .setAggregationTemporality(
+                          io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                              .AGGREGATION_TEMPORALITY_DELTA)
+                      .addDataPoints(
+                          io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                              .setTimeUnixNano(Otlp.nanos(at(0, 5)))
+                              .setCount(3)
+                              .setSum(30)
+                              .addExplicitBounds(10)
+                              .addExplicitBounds(Double.POSITIVE_INFINITY)
+                              .addBucketCounts(1)
+                              .addBucketCounts(2)
+                              .addBucketCounts(0)))
+              .build();
+      p.send(p.metrics, Otlp.metrics("cart", histogram), at(0, 5));
+      p.send(p.spans, Otlp.traces("cart", server("00f067aa0ba902b3", at(2, 0), "GET")), at(2, 0));
+      p.send(
+          p.metrics,
+          Otlp.metrics(
+              "cart",
+              histogram.toBuilder()
+                  .setHistogram(
+                      histogram.getHistogram().toBuilder()
+                          .setDataPoints(
+                              0,
+                              histogram.getHistogram().getDataPoints(0).toBuilder()
+                                  .setTimeUnixNano(Otlp.nanos(at(2, 0)))))
+                  .build()),
+          at(2, 0));
+
+      assertThat(p.dlq.isEmpty()).isTrue();
+      SignalWindow latency = Pipeline.of(p.signalRecords(), "cart", "latency").get(0);
+      assertThat(latency.getCount()).isEqualTo(3);
+      assertThat(latency.getP50()).isGreaterThan(10);
+    }
+  }
+
+  @Test
   void theLimitsAreSettings() {
     EnrichmentSettings settings =
         EnrichmentConfig.load(
