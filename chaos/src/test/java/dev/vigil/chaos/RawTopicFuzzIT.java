@@ -113,7 +113,9 @@ class RawTopicFuzzIT {
                         "enrichment.window.grace.ms",
                         "60000",
                         "enrichment.input.max.future.ms",
-                        "60000")));
+                        "60000",
+                        "enrichment.input.max.past.ms",
+                        "604800000")));
     topics =
         TopicCatalog.create(
             config.core().topicPrefix(),
