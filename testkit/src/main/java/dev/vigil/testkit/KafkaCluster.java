@@ -4,6 +4,7 @@ import dev.vigil.schemas.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,8 +41,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
+  private final Map<String, String> settings = new LinkedHashMap<>();
   private KafkaClusterTestKit cluster;
   private Admin admin;
+
+  /**
+   * Adds broker settings on top of those a one-broker cluster needs, e.g. to turn retention checks
+   * off for records with old event times; call before the cluster starts.
+   */
+  public KafkaCluster withSettings(Map<String, String> brokerSettings) {
+    settings.putAll(brokerSettings);
+    return this;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -55,7 +66,7 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
 
   /** Starts the cluster (the extension calls this before the first test). */
   public void start() throws Exception {
-    cluster =
+    KafkaClusterTestKit.Builder builder =
         new KafkaClusterTestKit.Builder(
                 new TestKitNodes.Builder()
                     .setCombined(true)
@@ -67,8 +78,9 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
             .setConfigProp("offsets.topic.replication.factor", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
             .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-            .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-            .build();
+            .setConfigProp("share.coordinator.state.topic.min.isr", "1");
+    settings.forEach(builder::setConfigProp);
+    cluster = builder.build();
     cluster.format();
     cluster.startup();
     cluster.waitForReadyBrokers();
