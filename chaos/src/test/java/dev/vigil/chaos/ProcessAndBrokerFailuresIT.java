@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once under process and broker failures. The recorded shop of {@code vigil replay otlp}
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 @Timeout(600)
 class ProcessAndBrokerFailuresIT {
-  private static final Logger LOGGER = LoggerFactory.getLogger(ProcessAndBrokerFailuresIT.class);
   private static final String NEVER = Long.toString(Duration.ofDays(3650).toMillis());
 
   /** The records keep their 2024 event times: no retention check may delete them. */
@@ -71,6 +68,7 @@ class ProcessAndBrokerFailuresIT {
         Files.copy(in, shop.resolve(file));
       }
     }
+    long began = System.nanoTime();
     Path out = dir.resolve("baseline");
     OtlpReplay.Outputs files = ChainOutput.files(out);
     StringWriter err = new StringWriter();
@@ -93,11 +91,13 @@ class ProcessAndBrokerFailuresIT {
     assertThat(baseline.anomalies()).isNotEmpty();
     assertThat(baseline.incidents()).isNotEmpty();
     assertThat(baseline.alerts()).isNotEmpty();
-    LOGGER.info(
-        "Baseline: {} anomalies, {} incident versions, {} alerts",
+    // Printed, not logged: the replay command turns dev.vigil's logging down to WARN.
+    System.out.printf(
+        "Baseline: %d anomalies, %d incident versions, %d alerts in %d s%n",
         baseline.anomalies().size(),
         baseline.incidents().size(),
-        baseline.alerts().size());
+        baseline.alerts().size(),
+        (System.nanoTime() - began) / 1_000_000_000);
   }
 
   @Test
@@ -204,10 +204,10 @@ class ProcessAndBrokerFailuresIT {
     ChainOutput faulted = run.output();
     int lost = faulted.lostFrom(baseline);
     int duplicated = faulted.duplicatedFrom(baseline);
-    LOGGER.info(
-        "FIGURES | {} | in: {} OTLP requests | out: {} records ({} anomalies, {} incident versions,"
-            + " {} alerts) | lost {} | duplicated {} | transaction open: {} | fault lasted {} ms |"
-            + " no committed progress for {} ms | replay took {} s",
+    System.out.printf(
+        "FIGURES | %s | in: %d OTLP requests | out: %d records (%d anomalies, %d incident versions,"
+            + " %d alerts) | lost %d | duplicated %d | transaction open: %s | fault lasted %d ms |"
+            + " no committed progress for %d ms | replay took %d s%n",
         fault,
         run.summary().requests(),
         faulted.records(),
