@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged {@code vigil.jar} run as a separate process, the way users run it. Its output goes
- * to files (not pipes), so nothing it prints while shutting down is lost.
+ * to files (not pipes), so nothing it prints while shutting down is lost. Public for other modules'
+ * tests (chaos), which find the jar through the {@code vigil.jar} system property.
  */
-final class VigilProcess implements AutoCloseable {
-  static final Path JAR = Path.of("target", "vigil.jar");
+public final class VigilProcess implements AutoCloseable {
+  /** The packaged jar: {@code target/vigil.jar}, or the {@code vigil.jar} system property. */
+  public static final Path JAR = Path.of(System.getProperty("vigil.jar", "target/vigil.jar"));
 
   private final Process process;
   private final Path stdout;
@@ -29,7 +31,7 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar vigil.jar args...}. */
-  static VigilProcess start(String... args) throws IOException {
+  public static VigilProcess start(String... args) throws IOException {
     return start(Map.of(), List.of(), args);
   }
 
@@ -37,7 +39,7 @@ final class VigilProcess implements AutoCloseable {
    * Starts {@code java [jvmOptions] -jar vigil.jar args...} with {@code env} added to an
    * environment cleared of the test JVM's {@code VIGIL_*} variables.
    */
-  static VigilProcess start(Map<String, String> env, List<String> jvmOptions, String... args)
+  public static VigilProcess start(Map<String, String> env, List<String> jvmOptions, String... args)
       throws IOException {
     if (!Files.exists(JAR)) {
       throw new AssertionError(
@@ -58,7 +60,7 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** {@code java} with the test JVM's lean options and {@code -jar} the absolute jar path. */
-  static List<String> javaCommand() {
+  public static List<String> javaCommand() {
     return new ArrayList<>(
         List.of(
             javaBinary(),
@@ -70,12 +72,12 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Runs a command to completion. */
-  static VigilProcess run(Duration timeout, String... args) throws Exception {
+  public static VigilProcess run(Duration timeout, String... args) throws Exception {
     return run(timeout, Map.of(), args);
   }
 
   /** Runs a command to completion with {@code env} added to its environment. */
-  static VigilProcess run(Duration timeout, Map<String, String> env, String... args)
+  public static VigilProcess run(Duration timeout, Map<String, String> env, String... args)
       throws Exception {
     VigilProcess vigil = start(env, List.of(), args);
     if (!vigil.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -92,7 +94,7 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Sends SIGTERM, as Kubernetes and Ctrl-C do, and waits for the exit status. */
-  int terminate(Duration timeout) throws InterruptedException {
+  public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("vigil did not stop within " + timeout + "; stderr:\n" + stderr());
@@ -100,19 +102,35 @@ final class VigilProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  int exitValue() {
+  /**
+   * Sends SIGKILL, as the OOM killer or a lost node would: no shutdown hook runs, nothing is
+   * flushed or committed. Waits until the process is gone.
+   */
+  public void kill(Duration timeout) throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("vigil did not die within " + timeout + " of SIGKILL");
+    }
+  }
+
+  /** Operating-system process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public int exitValue() {
     return process.exitValue();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String stdout() {
+  public String stdout() {
     return read(stdout);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(stderr);
   }
 

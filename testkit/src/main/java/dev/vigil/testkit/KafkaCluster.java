@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,6 +64,7 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
   public static final String SCRAM_USER = "vigil";
 
   private final boolean secured;
+  private final Map<String, String> settings = new LinkedHashMap<>();
   private KafkaClusterTestKit cluster;
   private Admin admin;
   private Path securityDir;
@@ -84,6 +86,15 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
    */
   public static KafkaCluster secured() {
     return new KafkaCluster(true);
+  }
+
+  /**
+   * Adds broker settings on top of those a one-broker cluster needs, e.g. to turn retention checks
+   * off for records with old event times; call before the cluster starts.
+   */
+  public KafkaCluster withSettings(Map<String, String> brokerSettings) {
+    settings.putAll(brokerSettings);
+    return this;
   }
 
   @Override
@@ -116,6 +127,7 @@ public final class KafkaCluster implements BeforeAllCallback, AfterAllCallback {
       certificates = TestCertificates.generate(securityDir);
       securedListeners().forEach(builder::setConfigProp);
     }
+    settings.forEach(builder::setConfigProp);
     cluster = builder.build();
     cluster.format();
     cluster.startup();
