@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,27 @@ class KafkaSecurityIT {
         "vigil: Kafka at " + KAFKA.saslSslBootstrapServers() + ": TLS handshake failed: ");
     assertThat(vigil.stderr()).contains("unable to find valid certification path");
     assertNoSecret(vigil.stdout() + vigil.stderr(), KAFKA.scramPassword());
+  }
+
+  @Test
+  void mutualTlsWithTheKeystorePasswordFromTheEnvironment() throws Exception {
+    KAFKA.admin().createTopics(List.of(new NewTopic("mtls-probe", 1, (short) 1))).all().get();
+    String password = KAFKA.certificates().clientKeystorePassword();
+    Map<String, String> env = new HashMap<>();
+    env.put("VIGIL_KAFKA_SECURITY_PROTOCOL", "SSL");
+    env.put("VIGIL_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+    env.put("VIGIL_KAFKA_SSL_TRUSTSTORE_LOCATION", KAFKA.certificates().caPem().toString());
+    env.put("VIGIL_KAFKA_SSL_KEYSTORE_TYPE", "PKCS12");
+    env.put("VIGIL_KAFKA_SSL_KEYSTORE_LOCATION", KAFKA.certificates().clientKeystore().toString());
+    env.put("VIGIL_KAFKA_SSL_KEYSTORE_PASSWORD", password);
+    env.put("VIGIL_KAFKA_SSL_KEY_PASSWORD", password);
+    VigilProcess vigil =
+        VigilProcess.run(
+            Duration.ofSeconds(60), env, "topics", "list", "-b", KAFKA.sslBootstrapServers());
+
+    assertThat(vigil.exitValue()).as(vigil.stderr()).isZero();
+    assertThat(vigil.stdout()).contains("mtls-probe");
+    assertNoSecret(vigil.stdout() + vigil.stderr(), password);
   }
 
   @Test
