@@ -89,6 +89,7 @@ final class SimulatedPlatform {
                         System.nanoTime(),
                         alert.getFingerprint(),
                         alert.getLabels().getOrDefault("service", ""),
+                        alert.getAnnotations().getOrDefault("summary", ""),
                         alert.getLabels()
                             + " "
                             + alert.getAnnotations().getOrDefault("summary", "")));
@@ -213,8 +214,8 @@ final class SimulatedPlatform {
 
   /**
    * For each fault, the first firing alert after its injection that names its target (the alert's
-   * service label, or its summary naming the root cause). Alerts about other services are noise of
-   * the warm-up or of a lagging pipeline, not this fault's detection.
+   * service label exactly, or its summary naming it as the root cause). Alerts about other services
+   * are noise of the warm-up or of a lagging pipeline, not this fault's detection.
    */
   private static List<Latency> latencies(
       List<Fault> faults, Map<Fault, Long> injected, List<AlertSeen> alerts) {
@@ -225,7 +226,8 @@ final class SimulatedPlatform {
       if (at != null) {
         for (AlertSeen alert : alerts) {
           if (alert.nanos >= at
-              && (alert.service.equals(fault.target()) || alert.labels.contains(fault.target()))) {
+              && (alert.service.equals(fault.target())
+                  || alert.summary.startsWith(fault.target() + " is the likely root cause"))) {
             first = alert;
             break;
           }
@@ -292,7 +294,8 @@ final class SimulatedPlatform {
     return thread;
   }
 
-  private record AlertSeen(long nanos, String fingerprint, String service, String labels) {}
+  private record AlertSeen(
+      long nanos, String fingerprint, String service, String summary, String labels) {}
 
   /**
    * @param fault the fault
