@@ -73,6 +73,13 @@ class StandbyTakeoverIT {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> owners().size() == 2 && owners().stream().allMatch(m -> m > 0));
       Duration rebalanced = Duration.ofNanos(System.nanoTime() - joinStarted);
+      // The joiner had no local state: its active tasks were restored from the changelogs that
+      // the first instance wrote (which also shows the restore counter counts).
+      await("the second instance restores the state of the tasks it took")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> metric(second, "vigil_streams_restored_records_total") > 0);
+      double restoredOnJoin = metric(second, "vigil_streams_restored_records_total");
       // Let the standbys follow the active tasks' changelogs for a while under the load.
       double standbyBefore = metric(first, "vigil_streams_standby_records_total");
       await("the first instance's standbys follow the second's changelogs")
@@ -96,12 +103,14 @@ class StandbyTakeoverIT {
       System.out.printf(
           "FIGURES | SIGKILL of one of two %s instances (standby replicas 1) under %d requests/s"
               + " | in: %d requests before the kill, %d in all | rebalance on join %d ms |"
-              + " takeover %d ms | restored %.0f of %d changelog records | standby records %.0f%n",
+              + " joiner restored %.0f | takeover %d ms | restored %.0f of %d changelog records |"
+              + " standby records %.0f%n",
           APP,
           REQUESTS_PER_SECOND,
           sentAtKill,
           load.sent(),
           rebalanced.toMillis(),
+          restoredOnJoin,
           takeover.toMillis(),
           restored,
           changelogRecords,
