@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +32,21 @@ public final class VigilProcess implements AutoCloseable {
 
   /** Starts {@code java -jar vigil.jar args...}. */
   public static VigilProcess start(String... args) throws IOException {
+    return start(Map.of(), List.of(), args);
+  }
+
+  /**
+   * Starts {@code java [jvmOptions] -jar vigil.jar args...} with {@code env} added to an
+   * environment cleared of the test JVM's {@code VIGIL_*} variables.
+   */
+  public static VigilProcess start(Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
     if (!Files.exists(JAR)) {
       throw new AssertionError(
           JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
     }
     List<String> command = javaCommand();
+    command.addAll(1, jvmOptions);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("vigil-", ".out");
     Path err = Files.createTempFile("vigil-", ".err");
@@ -44,6 +55,7 @@ public final class VigilProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+    builder.environment().putAll(env);
     return new VigilProcess(builder.start(), out, err);
   }
 
@@ -61,7 +73,13 @@ public final class VigilProcess implements AutoCloseable {
 
   /** Runs a command to completion. */
   public static VigilProcess run(Duration timeout, String... args) throws Exception {
-    VigilProcess vigil = start(args);
+    return run(timeout, Map.of(), args);
+  }
+
+  /** Runs a command to completion with {@code env} added to its environment. */
+  public static VigilProcess run(Duration timeout, Map<String, String> env, String... args)
+      throws Exception {
+    VigilProcess vigil = start(env, List.of(), args);
     if (!vigil.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       vigil.close();
       throw new AssertionError(
