@@ -86,6 +86,11 @@ final class AppProcess implements AutoCloseable {
     return Integer.parseInt(port.group(1));
   }
 
+  /** Standard error (the log) of the {@code n}-th process started, from 1. */
+  String log(int n) {
+    return started.get(n - 1).stderr();
+  }
+
   /** Standard error of every process started, for a failure's message. */
   String logs() {
     StringBuilder all = new StringBuilder();

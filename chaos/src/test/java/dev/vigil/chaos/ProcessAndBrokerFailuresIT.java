@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,7 +116,16 @@ class ProcessAndBrokerFailuresIT {
 
     assertThat(run.fault().transactionOpen()).as("killed with a transaction open").isTrue();
     assertThat(run.apps().starts()).as("processes started").isEqualTo(2);
-    assertSameAsBaseline(run, "SIGKILL of the chain's JVM, restarted in " + restart.get());
+    // Killed uncleanly under exactly-once, the stores are rebuilt from their changelogs.
+    long restored = restoredRecords(run.apps().log(2));
+    assertThat(restored).as("records the new JVM restored from changelogs").isPositive();
+    assertSameAsBaseline(
+        run,
+        "SIGKILL of the chain's JVM, new JVM RUNNING after "
+            + restart.get().toMillis()
+            + " ms, "
+            + restored
+            + " changelog records restored");
   }
 
   @Test
@@ -129,6 +140,7 @@ class ProcessAndBrokerFailuresIT {
                 });
 
     assertThat(run.apps().starts()).as("the apps' process was never restarted").isEqualTo(1);
+    assertThat(run.apps().log(1)).doesNotContain("unhandled error");
     assertSameAsBaseline(run, "broker stopped and started again");
   }
 
@@ -198,6 +210,16 @@ class ProcessAndBrokerFailuresIT {
     }
     MidIncidentFault.Outcome outcome = injector.get().await(Duration.ofSeconds(30));
     return new Run(summary, ChainOutput.read(out), outcome, apps.get());
+  }
+
+  /** Records restored according to the app's log ({@code StateRestoreMetrics}). */
+  private static long restoredRecords(String log) {
+    Matcher restored = Pattern.compile("restored (\\d+) records of store").matcher(log);
+    long total = 0;
+    while (restored.find()) {
+      total += Long.parseLong(restored.group(1));
+    }
+    return total;
   }
 
   private static void assertSameAsBaseline(Run run, String fault) {
