@@ -8,14 +8,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged {@code vigil.jar} run as a separate process, the way users run it. Its output goes
- * to files (not pipes), so nothing it prints while shutting down is lost.
+ * to files (not pipes), so nothing it prints while shutting down is lost. Public for other modules'
+ * tests (chaos), which find the jar through the {@code vigil.jar} system property.
  */
-final class VigilProcess implements AutoCloseable {
-  static final Path JAR = Path.of("target", "vigil.jar");
+public final class VigilProcess implements AutoCloseable {
+  /** The packaged jar: {@code target/vigil.jar}, or the {@code vigil.jar} system property. */
+  public static final Path JAR = Path.of(System.getProperty("vigil.jar", "target/vigil.jar"));
 
   private final Process process;
   private final Path stdout;
@@ -28,12 +31,22 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar vigil.jar args...}. */
-  static VigilProcess start(String... args) throws IOException {
+  public static VigilProcess start(String... args) throws IOException {
+    return start(Map.of(), List.of(), args);
+  }
+
+  /**
+   * Starts {@code java [jvmOptions] -jar vigil.jar args...} with {@code env} added to an
+   * environment cleared of the test JVM's {@code VIGIL_*} variables.
+   */
+  public static VigilProcess start(Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
     if (!Files.exists(JAR)) {
       throw new AssertionError(
           JAR.toAbsolutePath() + " is missing: run through 'mvn verify' (package builds it)");
     }
     List<String> command = javaCommand();
+    command.addAll(1, jvmOptions);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("vigil-", ".out");
     Path err = Files.createTempFile("vigil-", ".err");
@@ -42,11 +55,12 @@ final class VigilProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+    builder.environment().putAll(env);
     return new VigilProcess(builder.start(), out, err);
   }
 
   /** {@code java} with the test JVM's lean options and {@code -jar} the absolute jar path. */
-  static List<String> javaCommand() {
+  public static List<String> javaCommand() {
     return new ArrayList<>(
         List.of(
             javaBinary(),
@@ -58,8 +72,14 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Runs a command to completion. */
-  static VigilProcess run(Duration timeout, String... args) throws Exception {
-    VigilProcess vigil = start(args);
+  public static VigilProcess run(Duration timeout, String... args) throws Exception {
+    return run(timeout, Map.of(), args);
+  }
+
+  /** Runs a command to completion with {@code env} added to its environment. */
+  public static VigilProcess run(Duration timeout, Map<String, String> env, String... args)
+      throws Exception {
+    VigilProcess vigil = start(env, List.of(), args);
     if (!vigil.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       vigil.close();
       throw new AssertionError(
@@ -74,7 +94,7 @@ final class VigilProcess implements AutoCloseable {
   }
 
   /** Sends SIGTERM, as Kubernetes and Ctrl-C do, and waits for the exit status. */
-  int terminate(Duration timeout) throws InterruptedException {
+  public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("vigil did not stop within " + timeout + "; stderr:\n" + stderr());
@@ -82,19 +102,35 @@ final class VigilProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  int exitValue() {
+  /**
+   * Sends SIGKILL, as the OOM killer or a lost node would: no shutdown hook runs, nothing is
+   * flushed or committed. Waits until the process is gone.
+   */
+  public void kill(Duration timeout) throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("vigil did not die within " + timeout + " of SIGKILL");
+    }
+  }
+
+  /** Operating-system process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public int exitValue() {
     return process.exitValue();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String stdout() {
+  public String stdout() {
     return read(stdout);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(stderr);
   }
 

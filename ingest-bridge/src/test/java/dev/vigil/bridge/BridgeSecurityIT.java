@@ -140,6 +140,7 @@ class BridgeSecurityIT {
                     .isEqualTo("shop"));
   }
 
+  /** A missing and a wrong token, on each protocol: each refused and counted. */
   @Test
   void refusesRequestsWithoutAValidToken() throws Exception {
     HttpClient https = HttpClient.newBuilder().sslContext(trusting(certificate)).build();
@@ -152,6 +153,15 @@ class BridgeSecurityIT {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(noToken.statusCode()).isEqualTo(401);
     assertThat(noToken.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    HttpResponse<byte[]> wrongToken =
+        https.send(
+            HttpRequest.newBuilder(URI.create(fixture.httpEndpoint("https") + "/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .header("Authorization", "Bearer guessed")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(wrongToken.statusCode()).isEqualTo(401);
 
     io.grpc.ManagedChannel channel =
         io.grpc.Grpc.newChannelBuilderForAddress(
@@ -174,17 +184,24 @@ class BridgeSecurityIT {
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      assertThatThrownBy(
+              () ->
+                  TraceServiceGrpc.newBlockingStub(channel)
+                      .export(ExportTraceServiceRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     assertThat(
             fixture.metric(
                 "vigil_bridge_requests_rejected_total{protocol=\"http\",reason=\"unauthenticated\"}"))
-        .isEqualTo(1);
+        .isEqualTo(2);
     assertThat(
             fixture.metric(
                 "vigil_bridge_requests_rejected_total{protocol=\"grpc\",reason=\"unauthenticated\"}"))
-        .isEqualTo(1);
+        .isEqualTo(2);
     assertThat(fixture.registry.scrape()).doesNotContain(TOKEN);
   }
 

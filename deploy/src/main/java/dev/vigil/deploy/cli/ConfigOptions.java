@@ -23,6 +23,8 @@ final class ConfigOptions {
               + " variables, which win over the file.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
+  private CoreConfig loaded;
+
   /**
    * Loads and validates the settings; {@code implied} are command flags such as --bootstrap-server.
    */
@@ -34,6 +36,12 @@ final class ConfigOptions {
     sources.env(System.getenv());
     Map<String, String> cli = new LinkedHashMap<>(implied);
     cli.putAll(overrides);
-    return new CoreConfig(VigilApps.definition(), sources.cli(cli));
+    loaded = new CoreConfig(VigilApps.definition(), sources.cli(cli));
+    return loaded;
+  }
+
+  /** The settings {@link #load} returned, or null before (or when they were invalid). */
+  CoreConfig loaded() {
+    return loaded;
   }
 }

@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -128,6 +129,7 @@ public final class OtlpReplay {
   private final Function<Map<String, String>, CoreConfig> settings;
   private final Chain chain;
   private final PrintWriter status;
+  private final String externalBroker;
 
   /**
    * @param settings loads the settings, given those the replay implies (broker, state folder,
@@ -137,9 +139,30 @@ public final class OtlpReplay {
    */
   public OtlpReplay(
       Function<Map<String, String>, CoreConfig> settings, Chain chain, PrintWriter status) {
+    this(settings, chain, status, null);
+  }
+
+  private OtlpReplay(
+      Function<Map<String, String>, CoreConfig> settings,
+      Chain chain,
+      PrintWriter status,
+      String externalBroker) {
     this.settings = settings;
     this.chain = chain;
     this.status = status;
+    this.externalBroker = externalBroker;
+  }
+
+  /**
+   * The same replay on an existing broker instead of a private one, for tests that act on the
+   * broker while the replay runs (chaos tests restart it). The caller keeps retention checks off
+   * (the records keep their event times), creates nothing, and gives each replay on the same broker
+   * its own {@code topic.prefix}; waiting for the apps looks at every group and topic of the
+   * broker.
+   */
+  public OtlpReplay onBroker(String bootstrapServers) {
+    return new OtlpReplay(
+        settings, chain, status, Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
   }
 
   /**
@@ -155,20 +178,24 @@ public final class OtlpReplay {
     try (TimeOrderedLines lines = new TimeOrderedLines(in)) {
       long inputBytes = sizeOf(in);
       EmbeddedBroker broker =
-          new EmbeddedBroker(work.resolve("broker"), "127.0.0.1", freePort(), freePort())
-              .withSettings(
-                  Map.of(
-                      // The records keep their event times, months old perhaps: no retention check
-                      // may run during the replay. Ten years is "never" for a scheduler.
-                      "log.initial.task.delay.ms", Long.toString(Duration.ofDays(3650).toMillis()),
-                      "log.retention.check.interval.ms",
-                          Long.toString(Duration.ofDays(3650).toMillis()),
-                      "message.max.bytes", Integer.toString(MAX_REQUEST_BYTES)));
+          externalBroker != null
+              ? null
+              : new EmbeddedBroker(work.resolve("broker"), "127.0.0.1", freePort(), freePort())
+                  .withSettings(
+                      Map.of(
+                          // The records keep their event times, months old perhaps: no retention
+                          // check
+                          // may run during the replay. Ten years is "never" for a scheduler.
+                          "log.initial.task.delay.ms",
+                              Long.toString(Duration.ofDays(3650).toMillis()),
+                          "log.retention.check.interval.ms",
+                              Long.toString(Duration.ofDays(3650).toMillis()),
+                          "message.max.bytes", Integer.toString(MAX_REQUEST_BYTES)));
       CoreConfig config =
           settings.apply(
               Map.of(
                   CoreConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  broker.bootstrapServers(),
+                  broker == null ? externalBroker : broker.bootstrapServers(),
                   CoreConfig.STATE_DIR_CONFIG,
                   work.resolve("streams").toString(),
                   CoreConfig.TOPIC_PARTITIONS_CONFIG,
@@ -182,8 +209,10 @@ public final class OtlpReplay {
                   // A read-committed fetch can sit out its whole wait after a commit marker.
                   CoreConfig.KAFKA_PREFIX + "fetch.max.wait.ms",
                   "20"));
-      try (broker) {
-        broker.start(config.startupTimeout());
+      try {
+        if (broker != null) {
+          broker.start(config.startupTimeout());
+        }
         try (AutoCloseable apps = chain.start(config);
             Session session = new Session(config, lines, inputBytes)) {
           session.collect(outputs);
@@ -214,6 +243,10 @@ public final class OtlpReplay {
           throw e;
         } catch (Exception e) {
           throw new IllegalStateException("replay failed: " + e.getMessage(), e);
+        }
+      } finally {
+        if (broker != null) {
+          broker.close();
         }
       }
     } finally {

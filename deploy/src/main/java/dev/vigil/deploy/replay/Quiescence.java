@@ -36,6 +36,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Quiescence implements AutoCloseable {
   private final Admin admin;
   private final KafkaConsumer<byte[], byte[]> probe;
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(200);
+  private final Map<TopicPartition, Long> markerOnly = new HashMap<>();
   private Map<TopicPartition, Long> previousEnds = Map.of();
 
   /**
@@ -100,11 +102,26 @@ public final class Quiescence implements AutoCloseable {
     if (offset < end - 1) {
       return false;
     }
-    // One offset short: only a transaction marker left, or one real record?
+    // One offset short: only a transaction marker left, or one real record? Asked once per end
+    // offset: the answer cannot change until something is written.
+    if (Long.valueOf(end).equals(markerOnly.get(partition))) {
+      return true;
+    }
     probe.assign(List.of(partition));
     probe.seek(partition, offset);
-    boolean record = !probe.poll(Duration.ofMillis(50)).isEmpty();
-    return !record && probe.position(partition) >= end;
+    // Short polls until the fetch has moved the position: one long poll would wait its whole
+    // timeout when the fetch brings only the marker, once per partition on every look.
+    long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+    do {
+      if (!probe.poll(Duration.ofMillis(2)).isEmpty()) {
+        return false;
+      }
+      if (probe.position(partition) >= end) {
+        markerOnly.put(partition, end);
+        return true;
+      }
+    } while (System.nanoTime() < deadline);
+    return false;
   }
 
   private Map<TopicPartition, Long> ends(IsolationLevel isolation)

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The sink connectors in this process: an embedded Kafka Connect standalone worker running the
  * Prometheus, Alertmanager and search sinks whose target URL is set. With none set it does nothing.
  *
- * <p>Only the URL is configurable here; for auth, TLS and tuning run the plugin in a real Connect
- * worker (sinks/README.md). Malformed records go to {@code vigil.dlq.sinks}.
+ * <p>Only the URL is configurable here; for auth, TLS and tuning of the targets run the plugin in a
+ * real Connect worker (sinks/README.md). Kafka settings ({@code kafka.*}, e.g. SASL and TLS) reach
+ * the worker and every client it makes. Malformed records go to {@code vigil.dlq.sinks}.
  */
 public final class SinksApp implements VigilService {
   private static final Logger LOGGER = LoggerFactory.getLogger(SinksApp.class);
@@ -44,6 +45,8 @@ public final class SinksApp implements VigilService {
   private static final String GROUP = "Sinks";
   private static final String NAME = "sinks";
   static final String SEARCH_CONNECTOR = "dev.vigil.sinks.search.SearchSinkConnector";
+  private static final java.util.List<String> WORKER_CLIENT_PREFIXES =
+      java.util.List.of("", "consumer.", "producer.", "admin.");
 
   private final CoreConfig config;
   private final TopicCatalog topics;
@@ -120,15 +123,30 @@ public final class SinksApp implements VigilService {
           SEARCH_URL_CONFIG);
       return;
     }
-    Map<String, String> worker = new LinkedHashMap<>();
-    config.kafkaClientOverrides().forEach((k, v) -> worker.put(k, String.valueOf(v)));
     EmbeddedConnect started =
         EmbeddedConnect.start(
             config.bootstrapServers(),
             Files.createDirectories(config.stateDir().resolve("connect")),
-            worker);
+            workerOverrides(config));
     connect.set(started);
     connectors.forEach(started::putConnector);
+  }
+
+  /**
+   * Worker settings from the {@code kafka.*} keys. A Connect worker uses its top-level client
+   * settings only for its own connections; the sink tasks' consumers, the dead-letter producer and
+   * the admin client that creates the DLQ topic read theirs under {@code consumer.}, {@code
+   * producer.} and {@code admin.}. So every key is copied to all four, or TLS and SASL would stop
+   * at the worker and the tasks would connect in plaintext.
+   */
+  static Map<String, String> workerOverrides(CoreConfig config) {
+    Map<String, String> worker = new LinkedHashMap<>();
+    for (String prefix : WORKER_CLIENT_PREFIXES) {
+      config
+          .kafkaClientOverrides()
+          .forEach((key, value) -> worker.put(prefix + key, String.valueOf(value)));
+    }
+    return worker;
   }
 
   @Override

@@ -378,7 +378,7 @@ public class CoreConfig extends AbstractConfig {
             (key, value) ->
                 out.append(key)
                     .append('=')
-                    .append(Secrets.isSecret(key) ? "[hidden]" : value)
+                    .append(Secrets.mask(key, value))
                     .append(" (")
                     .append(originOf(key))
                     .append(")\n"));
@@ -386,10 +386,21 @@ public class CoreConfig extends AbstractConfig {
         .forEach(
             (key, value) -> {
               if (!originals().containsKey(key)) {
-                out.append(key).append('=').append(value).append(" (default)\n");
+                out.append(key).append('=').append(Secrets.mask(key, value)).append(" (default)\n");
               }
             });
     return out.toString();
+  }
+
+  /**
+   * {@code text} (an error message, a log line) with every secret of these settings masked: values
+   * of secret keys, the password inside a JAAS config, URL passwords. For messages of libraries
+   * that may echo a value they could not parse.
+   */
+  public String redact(String text) {
+    java.util.Set<String> secrets = new java.util.HashSet<>();
+    originals().forEach((key, value) -> secrets.addAll(Secrets.secretParts(key, value)));
+    return Secrets.redact(text, secrets);
   }
 
   /** Where the effective value of {@code key} came from. */
@@ -430,7 +441,7 @@ public class CoreConfig extends AbstractConfig {
         throw new ConfigError(
             key,
             "invalid value '"
-                + values.get(key)
+                + Secrets.mask(key, values.get(key))
                 + "' for "
                 + key
                 + " (from "

@@ -66,6 +66,9 @@ public final class StreamsApp implements VigilService {
             running.countDown();
           }
         });
+    StateRestoreMetrics restores = new StateRestoreMetrics(name, registry);
+    this.streams.setGlobalStateRestoreListener(restores);
+    this.streams.setStandbyUpdateListener(restores);
     this.metrics = new KafkaStreamsMetrics(streams);
     this.metrics.bindTo(registry);
   }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +152,60 @@ class CoreConfigTest {
         .contains("management.port=1 (command-line flag --set management.port)")
         .contains("bootstrap.servers=127.0.0.1:9092 (default)")
         .doesNotContain("s3cret");
+  }
+
+  @Test
+  void masksUrlPasswordsInTheEffectiveSettings() {
+    ConfigDef definition = CoreConfig.definition();
+    definition.define("sinks.search.url", ConfigDef.Type.STRING, "", Importance.LOW, "url");
+    CoreConfig config =
+        new CoreConfig(
+            definition,
+            new ConfigSources()
+                .cli(Map.of("sinks.search.url", "https://vigil:pa55word@search.internal:9200")));
+
+    assertThat(config.describe())
+        .contains("sinks.search.url=https://vigil:[hidden]@search.internal:9200")
+        .doesNotContain("pa55word");
+  }
+
+  @Test
+  void invalidValueOfASecretKeyIsNamedButNotEchoed() {
+    ConfigDef definition = CoreConfig.definition();
+    definition.define(
+        "test.token.bytes", ConfigDef.Type.INT, 1, Importance.LOW, "a secret-named number");
+
+    assertThatThrownBy(
+            () ->
+                new CoreConfig(
+                    definition,
+                    new ConfigSources().cli(Map.of("test.token.bytes", "tok-9c1e77-secret"))))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("test.token.bytes")
+        .hasMessageContaining("[hidden]")
+        .hasMessageNotContaining("tok-9c1e77-secret");
+  }
+
+  @Test
+  void redactsSecretsThatALibraryEchoes() {
+    CoreConfig config =
+        new CoreConfig(
+            new ConfigSources()
+                .env(
+                    Map.of(
+                        "VIGIL_KAFKA_SASL_JAAS_CONFIG",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                            + " username=\"vigil\" password=\"pw-4b1d9\";",
+                        "VIGIL_KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                        "ts-77aa01")));
+
+    assertThat(
+            config.redact(
+                "Invalid login module control flag 'pw-4b1d9' in JAAS config; truststore"
+                    + " ts-77aa01; at http://u:urlpass1@h/"))
+        .isEqualTo(
+            "Invalid login module control flag '[hidden]' in JAAS config; truststore"
+                + " [hidden]; at http://u:[hidden]@h/");
   }
 
   @Test

@@ -1,0 +1,75 @@
+package dev.vigil.deploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.junit.jupiter.api.Test;
+
+class KafkaSecurityFailureTest {
+  @Test
+  void findsARefusedLoginBehindWrappers() {
+    Exception e =
+        new IllegalStateException(
+            "cannot list topics",
+            new ExecutionException(
+                new SaslAuthenticationException(
+                    "Authentication failed during authentication due to invalid credentials")));
+
+    assertThat(KafkaSecurityFailure.describe(e))
+        .hasValueSatisfying(
+            line ->
+                assertThat(line)
+                    .startsWith("SASL login refused: Authentication failed")
+                    .contains("kafka.sasl.jaas.config")
+                    .doesNotContain("\n"));
+  }
+
+  @Test
+  void namesTheRootCauseOfAFailedHandshake() {
+    Exception e =
+        new SslAuthenticationException(
+            "SSL handshake failed",
+            new SSLHandshakeException("PKIX path building failed: unable to find valid path"));
+
+    assertThat(KafkaSecurityFailure.describe(e))
+        .hasValueSatisfying(
+            line ->
+                assertThat(line)
+                    .startsWith("TLS handshake failed: PKIX path building failed")
+                    .contains("kafka.ssl.truststore"));
+  }
+
+  @Test
+  void recognisesAStoreThatCannotBeLoaded() {
+    Exception e =
+        new KafkaException(
+            "Failed to create new KafkaAdminClient",
+            new InvalidConfigurationException(
+                "Failed to load PEM SSL keystore /etc/ca.pem",
+                new java.io.IOException("Unable to read file /etc/ca.pem")));
+
+    assertThat(KafkaSecurityFailure.describe(e))
+        .hasValue(
+            "cannot load a TLS keystore or truststore: Failed to load PEM SSL keystore"
+                + " /etc/ca.pem (Unable to read file /etc/ca.pem) (check kafka.ssl.truststore.*"
+                + " and kafka.ssl.keystore.*)");
+  }
+
+  @Test
+  void leavesOtherErrorsAlone() {
+    assertThat(KafkaSecurityFailure.describe(new IllegalStateException("topics missing")))
+        .isEmpty();
+    assertThat(
+            KafkaSecurityFailure.isJaasParseError(
+                new KafkaException(
+                    "Failed to create new KafkaAdminClient",
+                    new IllegalArgumentException(
+                        "Invalid login module control flag 'pw' in JAAS config"))))
+        .isTrue();
+  }
+}

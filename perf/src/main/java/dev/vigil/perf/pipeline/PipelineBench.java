@@ -1,0 +1,141 @@
+package dev.vigil.perf.pipeline;
+
+import dev.vigil.bridge.BridgeConfig;
+import dev.vigil.simulator.Fault;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end-to-end harness: everything {@code vigil up} runs (embedded broker, bridge, enrichment,
+ * anomaly, forecast, rca) in this JVM, then in one run:
+ *
+ * <ol>
+ *   <li>the ceiling: plain Kafka producer + consumer moving the bridge's record bytes on the same
+ *       broker;
+ *   <li>the simulator's platform (500 services by default) in real time after a warm-up, with
+ *       faults: lag over time, active series, heap and state per series, ingest-to-alert latency;
+ *   <li>a ramp of synthetic OTLP through the bridge at increasing rates: sustained throughput with
+ *       stable lag, CPU per 100k items.
+ * </ol>
+ *
+ * Writes {@code pipeline.md} and {@code pipeline.png} into the output directory.
+ *
+ * <pre>
+ * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
+ *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
+ *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [name=pipeline] [out=perf/results]
+ * </pre>
+ */
+public final class PipelineBench {
+  private PipelineBench() {}
+
+  /** Runs the three phases and writes the results. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      opts.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    int services = Integer.parseInt(opts.getOrDefault("services", "500"));
+    double rate = Double.parseDouble(opts.getOrDefault("rate", "300"));
+    Duration warmup = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("warmup", "12")));
+    Duration scenario = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("scenario", "11")));
+    String stepList = opts.getOrDefault("steps", "2000,5000,10000,20000,40000,80000,160000");
+    List<Integer> steps =
+        stepList.equals("none")
+            ? List.of()
+            : Arrays.stream(stepList.split(",")).map(Integer::parseInt).toList();
+    Duration step = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("step", "30")));
+    Duration ceilingLength = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("ceiling", "15")));
+    Path out = Path.of(opts.getOrDefault("out", "perf/results"));
+    String name = opts.getOrDefault("name", "pipeline");
+    int extraSeries = Integer.parseInt(opts.getOrDefault("series", "0"));
+    boolean simulate = !opts.getOrDefault("simulate", "true").equals("false");
+    Files.createDirectories(out);
+    PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    List<Fault> faults =
+        List.of(
+            Fault.parse("latency:search@90s+150s*10"),
+            Fault.parse("errors:fraud@5m+150s*0.5"),
+            Fault.parse("latency:pricing@510s+150s*10"));
+
+    Path dir = Files.createTempDirectory("vigil-pipeline-bench");
+    Instant started = Instant.now();
+    double loadStart = Cpu.loadAverage();
+    try (Pipeline pipeline = new Pipeline(dir)) {
+      // The simulator exports a 10 s slice per request: at 500 services its spans exceed the
+      // bridge's 4 MiB default (gRPC RESOURCE_EXHAUSTED, an export lost), so allow 16 MiB here.
+      pipeline.start(Map.of(BridgeConfig.MAX_REQUEST_BYTES_CONFIG, Integer.toString(16 << 20)));
+      log.printf("pipeline up: %s, apps %s%n", pipeline.bootstrapServers(), pipeline.groups());
+      try (LagProbe lag = new LagProbe(pipeline.config().kafkaClientConfig(), pipeline.groups())) {
+        Ceiling.Result ceiling =
+            Ceiling.measure(
+                pipeline.bootstrapServers(),
+                pipeline.topics().otlpMetrics.partitions(),
+                ceilingLength);
+        log.printf(
+            "ceiling: %,.0f items/s consumed (%,.0f produced), %.1f MB/s, %.2f CPU s/s, %.0f B/item%n",
+            ceiling.itemsPerSecond(),
+            ceiling.producedPerSecond(),
+            ceiling.bytesPerSecond() / 1e6,
+            ceiling.cpuPerSecond(),
+            ceiling.bytesPerItem());
+        SimulatedPlatform.Result platform = null;
+        if (simulate) {
+          platform =
+              new SimulatedPlatform(pipeline, lag, log)
+                  .run(services, rate, warmup, faults, scenario, extraSeries);
+          log.printf(
+              "platform: %d services, %,d active series, %,.0f points/s %,.0f spans/s %,.0f logs/s%n",
+              platform.services(),
+              platform.activeSeries(),
+              platform.pointsPerSecond(),
+              platform.spansPerSecond(),
+              platform.logsPerSecond());
+        }
+        List<Ramp.Step> ramp = new Ramp(pipeline, lag, log).run(steps, step);
+        long stateBytes = pipeline.stateBytes();
+        long heap = Cpu.liveHeapBytes();
+        String machine =
+            String.format(
+                "%s, %d cores, Java %s; load average %.1f at start, %.1f at end",
+                started,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                loadStart,
+                Cpu.loadAverage());
+        String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateBytes);
+        Files.writeString(out.resolve(name + ".md"), report);
+        if (!ramp.isEmpty()) {
+          Chart.write(out.resolve(name + ".png"), ramp, ceiling.itemsPerSecond(), machine);
+        }
+        log.println(report);
+      }
+    } finally {
+      deleteQuietly(dir);
+    }
+    System.exit(0);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(files.toList());
+      java.util.Collections.reverse(all);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    } catch (Exception e) {
+      System.err.println("could not remove " + dir + ": " + e);
+    }
+  }
+}

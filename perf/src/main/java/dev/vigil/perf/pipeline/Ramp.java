@@ -1,0 +1,185 @@
+package dev.vigil.perf.pipeline;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives the synthetic load through the bridge's OTLP/HTTP endpoint at increasing rates, one step
+ * at a time, and measures per step what the enrichment stream folded (its own counters), the lag of
+ * every Streams app at the step's start and end, and the process CPU.
+ */
+final class Ramp {
+  private static final int CONCURRENCY = 12;
+
+  private final Pipeline pipeline;
+  private final LagProbe lag;
+  private final PrintStream log;
+  private final SyntheticOtlp load = new SyntheticOtlp();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final Semaphore slots = new Semaphore(CONCURRENCY);
+  private final AtomicLong failed = new AtomicLong();
+
+  Ramp(Pipeline pipeline, LagProbe lag, PrintStream log) {
+    this.pipeline = pipeline;
+    this.lag = lag;
+    this.log = log;
+  }
+
+  /**
+   * Runs the steps in order until one is unstable and the next one too (two in a row: the first
+   * might be a hiccup of the shared machine).
+   *
+   * @param pointsPerSecond target data points per second of each step (spans and logs follow the
+   *     mix of {@link SyntheticOtlp})
+   */
+  List<Step> run(List<Integer> pointsPerSecond, Duration stepLength) throws Exception {
+    List<Step> steps = new ArrayList<>();
+    int unstableInRow = 0;
+    for (int target : pointsPerSecond) {
+      Step step = step(target, stepLength);
+      steps.add(step);
+      log.printf(
+          "ramp step %,d points/s: offered %,.0f, folded %,.0f points/s %,.0f spans/s %,.0f logs/s,"
+              + " lag %,d -> %,d (%s), CPU %.2f s/s, load %.1f, %s%n",
+          target,
+          step.offeredPoints,
+          step.foldedPoints,
+          step.foldedSpans,
+          step.foldedLogs,
+          step.lagStart,
+          step.lagEnd,
+          step.lagDetail,
+          step.cpuPerSecond,
+          step.loadAverage,
+          step.stable() ? "stable" : "LAG GROWS");
+      unstableInRow = step.stable() ? 0 : unstableInRow + 1;
+      if (unstableInRow == 2) {
+        break;
+      }
+    }
+    return steps;
+  }
+
+  private Step step(int pointsPerSecond, Duration length) throws Exception {
+    double unitsPerSecond = pointsPerSecond / (double) SyntheticOtlp.POINTS_PER_UNIT;
+    LagProbe.Snapshot before = lag.look();
+    double points0 = pipeline.count("vigil.enrichment.accepted", "source", "metrics");
+    double spans0 = pipeline.count("vigil.enrichment.accepted", "source", "spans");
+    double logs0 = pipeline.count("vigil.enrichment.accepted", "source", "logs");
+    long cpu0 = Cpu.processNanos();
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    long sent = 0;
+    URI base = URI.create(pipeline.httpEndpoint());
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= end) {
+        break;
+      }
+      long due = (long) ((now - start) / 1e9 * unitsPerSecond);
+      if (sent >= due) {
+        Thread.sleep(5);
+        continue;
+      }
+      SyntheticOtlp.Unit unit = load.next(System.currentTimeMillis() * 1_000_000L);
+      send(base.resolve("/v1/metrics"), unit.metrics().toByteArray());
+      send(base.resolve("/v1/traces"), unit.traces().toByteArray());
+      send(base.resolve("/v1/logs"), unit.logs().toByteArray());
+      sent++;
+    }
+    slots.acquire(CONCURRENCY);
+    slots.release(CONCURRENCY);
+    long elapsed = System.nanoTime() - start;
+    long cpu = Cpu.processNanos() - cpu0;
+    LagProbe.Snapshot after = lag.look();
+    double seconds = elapsed / 1e9;
+    if (failed.get() > 0) {
+      log.printf("  %d bridge requests failed so far%n", failed.get());
+    }
+    return new Step(
+        pointsPerSecond,
+        sent * SyntheticOtlp.POINTS_PER_UNIT / seconds,
+        (pipeline.count("vigil.enrichment.accepted", "source", "metrics") - points0) / seconds,
+        (pipeline.count("vigil.enrichment.accepted", "source", "spans") - spans0) / seconds,
+        (pipeline.count("vigil.enrichment.accepted", "source", "logs") - logs0) / seconds,
+        sent * 3L * SyntheticOtlp.SERVICES_PER_REQUEST,
+        before.totalLag(),
+        after.totalLag(),
+        after.describe(),
+        cpu / (double) elapsed,
+        Cpu.loadAverage());
+  }
+
+  private void send(URI uri, byte[] body) throws InterruptedException {
+    slots.acquire();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    client
+        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              if (error != null || response.statusCode() != 200) {
+                failed.incrementAndGet();
+              }
+              slots.release();
+            });
+  }
+
+  /**
+   * One step of the ramp.
+   *
+   * @param target data points per second asked for
+   * @param offeredPoints data points per second sent to the bridge
+   * @param foldedPoints data points per second the enrichment stream folded into windows
+   * @param foldedSpans spans per second folded
+   * @param foldedLogs log records per second folded
+   * @param recordsIn bridge records (one per resource) written during the step
+   * @param lagStart records behind, all Streams apps, at the start
+   * @param lagEnd the same at the end
+   * @param lagDetail lag per app at the end
+   * @param cpuPerSecond process CPU seconds per wall second
+   * @param loadAverage the machine's 1-minute load average at the end
+   */
+  record Step(
+      int target,
+      double offeredPoints,
+      double foldedPoints,
+      double foldedSpans,
+      double foldedLogs,
+      long recordsIn,
+      long lagStart,
+      long lagEnd,
+      String lagDetail,
+      double cpuPerSecond,
+      double loadAverage) {
+
+    /**
+     * Lag did not grow by more than a tenth of the step's input and stays under two seconds of its
+     * input (transaction markers and the window closing keep it above zero).
+     */
+    boolean stable() {
+      return lagEnd - lagStart <= recordsIn / 10 && foldedPoints >= 0.9 * offeredPoints;
+    }
+
+    double foldedItems() {
+      return foldedPoints + foldedSpans + foldedLogs;
+    }
+
+    /** CPU seconds per 100,000 telemetry items folded. */
+    double cpuPer100k() {
+      return foldedItems() > 0 ? cpuPerSecond / foldedItems() * 100_000 : Double.NaN;
+    }
+  }
+}
