@@ -51,7 +51,8 @@ public final class EnrichmentConfig {
   private static final String MAX_PAST_DOC =
       "How far an event time (data point, span start or end, log time) may lie before its"
           + " record's Kafka timestamp; a record with an older one goes to the DLQ and counts in"
-          + " vigil_enrichment_rejected_total{reason=\"time_out_of_range\"}.";
+          + " vigil_enrichment_rejected_total{reason=\"time_out_of_range\"}. 0: no limit (an event"
+          + " time of 0 is refused whatever the setting).";
   public static final String MAX_FUTURE_CONFIG = "enrichment.input.max.future.ms";
   private static final String MAX_FUTURE_DOC =
       "How far an event time may lie after its record's Kafka timestamp; a record with a later"

@@ -11,7 +11,8 @@ import java.util.Objects;
  *     attributes, the span attributes it reads, severity text), in UTF-8 bytes: these end up in
  *     keys, window state and output records, and one of 300 KB would make those exceed Kafka's 1
  *     MiB record limit
- * @param maxPast how far an event time may lie before the record's Kafka timestamp
+ * @param maxPast how far an event time may lie before the record's Kafka timestamp; zero for no
+ *     limit (event times of 0, unset, or over 2^63 are refused whatever the limit)
  * @param maxFuture how far an event time may lie after the record's Kafka timestamp: a time ahead
  *     of it moves the watermark (every on-time record then counts as late) and makes windows whose
  *     timestamps the broker refuses ({@code message.timestamp.after.max.ms}, 1 h by default)
@@ -31,11 +32,12 @@ public record InputLimits(int maxStringBytes, Duration maxPast, Duration maxFutu
   }
 
   /**
-   * 1,024 bytes; 7 days back (the retention of the signal topics); 55 minutes ahead, under the
-   * broker's default {@code message.timestamp.after.max.ms} of 1 h with room for the window's
-   * minute (time-compressed simulations run ahead of the wall clock, so it is not tighter).
+   * 1,024 bytes; no limit back (old data is late or makes old windows, neither harms the app, and
+   * backfills and tests replay months-old data stamped now); 55 minutes ahead, under the broker's
+   * default {@code message.timestamp.after.max.ms} of 1 h with room for the window's minute
+   * (time-compressed simulations run ahead of the wall clock, so it is not tighter).
    */
   public static InputLimits defaults() {
-    return new InputLimits(1024, Duration.ofDays(7), Duration.ofMinutes(55));
+    return new InputLimits(1024, Duration.ZERO, Duration.ofMinutes(55));
   }
 }

@@ -58,7 +58,10 @@ class InputChecksTest {
 
   @Test
   void eventTimesFarFromTheRecordTimeGoToTheDlqAndLeaveTheWatermarkAlone() {
-    try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
+    EnrichmentSettings sevenDaysBack =
+        EnrichmentSettings.defaults()
+            .withInputLimits(new InputLimits(1024, Duration.ofDays(7), Duration.ofMinutes(55)));
+    try (Pipeline p = new Pipeline(sevenDaysBack, stateDir)) {
       p.send(p.spans, Otlp.traces("cart", server("00f067aa0ba902b1", at(0, 5), "GET")), at(0, 5));
       Instant year2100 = Instant.parse("2100-01-01T00:00:00Z");
       p.send(p.spans, Otlp.traces("cart", server("00f067aa0ba902b2", year2100, "GET")), at(0, 6));
@@ -177,7 +180,7 @@ class InputChecksTest {
     assertThat(settings.inputLimits())
         .isEqualTo(new InputLimits(4096, Duration.ofHours(1), Duration.ofMinutes(1)));
     assertThat(EnrichmentSettings.defaults().inputLimits())
-        .isEqualTo(new InputLimits(1024, Duration.ofDays(7), Duration.ofMinutes(55)));
+        .isEqualTo(new InputLimits(1024, Duration.ZERO, Duration.ofMinutes(55)));
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String key) {

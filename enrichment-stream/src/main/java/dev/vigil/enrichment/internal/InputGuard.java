@@ -69,9 +69,10 @@ public final class InputGuard {
    * @throws InputRejectedException naming the first field at fault
    */
   public void check(Message request, long recordTimeMs) {
-    long from = recordTimeMs - limits.maxPast().toMillis();
+    long from = limits.maxPast().isZero() ? 0 : recordTimeMs - limits.maxPast().toMillis();
     long to = recordTimeMs + limits.maxFuture().toMillis();
-    Range range = new Range(saturatedNanos(from), saturatedNanos(to), recordTimeMs);
+    // 0 is "unset" and never a usable event time.
+    Range range = new Range(Math.max(1, saturatedNanos(from)), saturatedNanos(to), recordTimeMs);
     if (request instanceof ExportMetricsServiceRequest metrics) {
       checkMetrics(metrics, range);
     } else if (request instanceof ExportTraceServiceRequest traces) {
