@@ -41,6 +41,23 @@ public final class EnrichmentConfig {
   private static final String ACCURACY_DOC =
       "Relative accuracy of the quantile sketches (DDSketch), e.g. 0.01 for 1 %.";
 
+  public static final String MAX_STRING_BYTES_CONFIG = "enrichment.input.max.string.bytes";
+  private static final String MAX_STRING_BYTES_DOC =
+      "Longest string kept from the input (service, metric and span names, metric point"
+          + " attributes, the span attributes read for edges and errors, severity text), in UTF-8"
+          + " bytes; a record with a longer one goes to the DLQ and counts in"
+          + " vigil_enrichment_rejected_total{reason=\"string_too_long\"}.";
+  public static final String MAX_PAST_CONFIG = "enrichment.input.max.past.ms";
+  private static final String MAX_PAST_DOC =
+      "How far an event time (data point, span start or end, log time) may lie before its"
+          + " record's Kafka timestamp; a record with an older one goes to the DLQ and counts in"
+          + " vigil_enrichment_rejected_total{reason=\"time_out_of_range\"}.";
+  public static final String MAX_FUTURE_CONFIG = "enrichment.input.max.future.ms";
+  private static final String MAX_FUTURE_DOC =
+      "How far an event time may lie after its record's Kafka timestamp; a record with a later"
+          + " one goes to the DLQ (time_out_of_range). Keep it well under the broker's"
+          + " message.timestamp.after.max.ms (1 h by default).";
+
   private static final String GROUP = "Enrichment";
 
   private final CoreConfig config;
@@ -150,6 +167,40 @@ public final class EnrichmentConfig {
         ++order,
         Width.SHORT,
         "Sketch accuracy");
+    InputLimits limits = d.inputLimits();
+    def.define(
+        MAX_STRING_BYTES_CONFIG,
+        Type.INT,
+        limits.maxStringBytes(),
+        Range.between(64, 512 * 1024),
+        Importance.LOW,
+        MAX_STRING_BYTES_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Max string bytes");
+    def.define(
+        MAX_PAST_CONFIG,
+        Type.LONG,
+        limits.maxPast().toMillis(),
+        Range.atLeast(0),
+        Importance.LOW,
+        MAX_PAST_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Max event time in the past");
+    def.define(
+        MAX_FUTURE_CONFIG,
+        Type.LONG,
+        limits.maxFuture().toMillis(),
+        Range.between(0, 3_600_000),
+        Importance.LOW,
+        MAX_FUTURE_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Max event time in the future");
   }
 
   /** The typed settings of the topology. */
@@ -162,6 +213,10 @@ public final class EnrichmentConfig {
         Duration.ofMillis(config.getLong(CUMULATIVE_TTL_CONFIG)),
         Duration.ofMillis(config.getLong(PAIRING_TTL_CONFIG)),
         config.getInt(MAX_PENDING_SPANS_CONFIG),
-        config.getDouble(ACCURACY_CONFIG));
+        config.getDouble(ACCURACY_CONFIG),
+        new InputLimits(
+            config.getInt(MAX_STRING_BYTES_CONFIG),
+            Duration.ofMillis(config.getLong(MAX_PAST_CONFIG)),
+            Duration.ofMillis(config.getLong(MAX_FUTURE_CONFIG))));
   }
 }

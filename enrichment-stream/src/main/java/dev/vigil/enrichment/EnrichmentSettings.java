@@ -16,6 +16,7 @@ import java.util.Set;
  * @param pairingTtl how long a span waits for its parent or child before it counts as unpaired
  * @param maxPendingSpans spans one task keeps waiting for pairing; more are refused and counted
  * @param relativeAccuracy relative accuracy of the quantile sketches, e.g. 0.01 for 1 %
+ * @param inputLimits what a raw record must respect to be windowed
  */
 public record EnrichmentSettings(
     Duration grace,
@@ -24,7 +25,8 @@ public record EnrichmentSettings(
     Duration cumulativeTtl,
     Duration pairingTtl,
     int maxPendingSpans,
-    double relativeAccuracy) {
+    double relativeAccuracy,
+    InputLimits inputLimits) {
   /** Window length of every signal and edge: one minute. */
   public static final Duration WINDOW = Duration.ofMinutes(1);
 
@@ -43,9 +45,30 @@ public record EnrichmentSettings(
           "state",
           "direction");
 
+  /** Settings with the default {@link InputLimits}. */
+  public EnrichmentSettings(
+      Duration grace,
+      Set<String> dimensions,
+      int maxSeriesPerService,
+      Duration cumulativeTtl,
+      Duration pairingTtl,
+      int maxPendingSpans,
+      double relativeAccuracy) {
+    this(
+        grace,
+        dimensions,
+        maxSeriesPerService,
+        cumulativeTtl,
+        pairingTtl,
+        maxPendingSpans,
+        relativeAccuracy,
+        InputLimits.defaults());
+  }
+
   /** Checks the settings. */
   public EnrichmentSettings {
     Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(inputLimits, "inputLimits");
     Objects.requireNonNull(cumulativeTtl, "cumulativeTtl");
     Objects.requireNonNull(pairingTtl, "pairingTtl");
     dimensions = Set.copyOf(Objects.requireNonNull(dimensions, "dimensions"));
@@ -92,12 +115,33 @@ public record EnrichmentSettings(
         cumulativeTtl,
         pairingTtl,
         maxPendingSpans,
-        relativeAccuracy);
+        relativeAccuracy,
+        inputLimits);
+  }
+
+  /** A copy with other input limits. */
+  public EnrichmentSettings withInputLimits(InputLimits limits) {
+    return new EnrichmentSettings(
+        grace,
+        dimensions,
+        maxSeriesPerService,
+        cumulativeTtl,
+        pairingTtl,
+        maxPendingSpans,
+        relativeAccuracy,
+        limits);
   }
 
   /** A copy with another cap on series per service and window. */
   public EnrichmentSettings withMaxSeriesPerService(int max) {
     return new EnrichmentSettings(
-        grace, dimensions, max, cumulativeTtl, pairingTtl, maxPendingSpans, relativeAccuracy);
+        grace,
+        dimensions,
+        max,
+        cumulativeTtl,
+        pairingTtl,
+        maxPendingSpans,
+        relativeAccuracy,
+        inputLimits);
   }
 }

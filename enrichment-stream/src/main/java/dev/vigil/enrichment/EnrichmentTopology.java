@@ -5,6 +5,8 @@ import dev.vigil.enrichment.internal.CatalogJoiner;
 import dev.vigil.enrichment.internal.EdgePairingProcessor;
 import dev.vigil.enrichment.internal.EdgeWindowProcessor;
 import dev.vigil.enrichment.internal.EnrichmentMetrics;
+import dev.vigil.enrichment.internal.InputCheckProcessor;
+import dev.vigil.enrichment.internal.InputGuard;
 import dev.vigil.enrichment.internal.LogCountProcessor;
 import dev.vigil.enrichment.internal.MetricWindowProcessor;
 import dev.vigil.enrichment.internal.OtlpDeserializer;
@@ -48,6 +50,7 @@ import org.apache.kafka.streams.state.Stores;
  * The enrichment topology: settings in, {@link Topology} out; no I/O of its own.
  *
  * <pre>
+ * (every raw record is checked after decoding: strings the app keeps, event times; see InputGuard)
  * otlp_metrics -decode- split by resource -repartition by service- metric windows -+
  * otlp_spans   -decode-+- split by resource -repartition by service- RED windows ---+- catalog - vigil.signals.1m
  *                      |                                                          |   (partitioned by service)
@@ -88,6 +91,7 @@ public final class EnrichmentTopology {
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(metrics, "metrics");
     StreamsBuilder builder = new StreamsBuilder();
+    InputGuard guard = new InputGuard(settings.inputLimits());
 
     GlobalKTable<String, ServiceInfo> catalog =
         builder.globalTable(
@@ -99,19 +103,28 @@ public final class EnrichmentTopology {
 
     KStream<byte[], ExportMetricsServiceRequest> metricRequests =
         builder.stream(
-            topics.otlpMetrics.name(),
-            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.metrics()))
-                .withName("otlp-metrics-source"));
+                topics.otlpMetrics.name(),
+                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.metrics()))
+                    .withName("otlp-metrics-source"))
+            .processValues(
+                () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.METRICS),
+                Named.as("check-metrics"));
     KStream<byte[], ExportTraceServiceRequest> traceRequests =
         builder.stream(
-            topics.otlpSpans.name(),
-            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.traces()))
-                .withName("otlp-spans-source"));
+                topics.otlpSpans.name(),
+                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.traces()))
+                    .withName("otlp-spans-source"))
+            .processValues(
+                () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.SPANS),
+                Named.as("check-spans"));
     KStream<byte[], ExportLogsServiceRequest> logRequests =
         builder.stream(
-            topics.otlpLogs.name(),
-            Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.logs()))
-                .withName("otlp-logs-source"));
+                topics.otlpLogs.name(),
+                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.logs()))
+                    .withName("otlp-logs-source"))
+            .processValues(
+                () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.LOGS),
+                Named.as("check-logs"));
 
     KStream<SeriesKey, SignalWindow> metricSignals =
         batches(

@@ -65,16 +65,35 @@ public abstract class ServerProcess implements BeforeAllCallback, AfterAllCallba
 
   /** Starts the server and waits until it is ready. */
   public void start() throws IOException {
-    Path program = RequiredBinary.require(binary, debianPackage);
     dir = Files.createTempDirectory("vigil-" + binary);
     port = freePort();
+    launch();
+  }
+
+  /**
+   * Kills the server (SIGKILL, as a crash or an OOM kill would) but keeps its port and data, so
+   * {@link #restart()} brings the same server back at the same address: an outage for its clients.
+   */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Starts the server killed by {@link #kill()} again, same port and data, and waits until ready.
+   */
+  public void restart() throws IOException {
+    launch();
+  }
+
+  private void launch() throws IOException {
+    Path program = RequiredBinary.require(binary, debianPackage);
     List<String> command = new ArrayList<>();
     command.add(program.toString());
     command.addAll(arguments(dir, port));
     process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("output.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()))
             .start();
     awaitReady();
   }

@@ -92,7 +92,7 @@ public final class Aggregate {
     if (kind == Kind.OVERFLOW) {
       return;
     }
-    sketch().accept(value, weight);
+    observe(value, weight);
   }
 
   /** Count and sum of a distribution point, with its exact min and max when known. */
@@ -131,7 +131,21 @@ public final class Aggregate {
     if (failed) {
       errors++;
     }
-    sketch().accept(durationMs);
+    observe(durationMs, 1);
+  }
+
+  /**
+   * Puts values into the sketch, those past the range it can index (±Infinity, ±Double.MAX_VALUE: a
+   * bucket bound of Infinity, a huge exponential bucket) at its edge: the sketch would throw and
+   * fail the whole batch (found by the raw-topic fuzzing). NaN has no place and is left out.
+   */
+  private void observe(double value, long weight) {
+    if (Double.isNaN(value)) {
+      return;
+    }
+    DDSketch sketch = sketch();
+    double max = sketch.getIndexMapping().maxIndexableValue();
+    sketch.accept(Math.max(-max, Math.min(max, value)), weight);
   }
 
   /** One log record; {@code matches} tells whether its severity counts for this signal. */

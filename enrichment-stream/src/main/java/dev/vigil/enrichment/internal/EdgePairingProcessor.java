@@ -55,6 +55,12 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
   private KeyValueStore<Bytes, byte[]> orphans;
   private long pendingCount;
   private long watermark = Long.MIN_VALUE;
+  // Why these in-memory indexes: without them every expiry tick decoded every waiting span (each
+  // span ~ttl/5s times) and every span opened a store iterator to look for orphaned children.
+  // Both are rebuilt from the stores in init(), so they follow restores and task migrations.
+  private final ExpiryIndex<Bytes> pendingByTime = new ExpiryIndex<>();
+  private final ExpiryIndex<Orphan> orphansByTime = new ExpiryIndex<>();
+  private final OrphanParents orphanParents = new OrphanParents();
 
   /** A processor with the given settings, counting into {@code metrics}. */
   public EdgePairingProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
@@ -71,11 +77,25 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     this.pending = processorContext.getStateStore(PENDING_STORE);
     this.orphans = processorContext.getStateStore(ORPHAN_STORE);
     pendingCount = 0;
+    pendingByTime.clear();
+    orphansByTime.clear();
+    orphanParents.clear();
     try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
       while (all.hasNext()) {
-        SpanRef span = SpanRef.decode(all.next().value);
+        KeyValue<Bytes, byte[]> entry = all.next();
+        SpanRef span = SpanRef.decode(entry.value);
         pendingCount++;
+        pendingByTime.add(span.startMs(), entry.key);
         watermark = Math.max(watermark, span.startMs());
+      }
+    }
+    try (KeyValueIterator<Bytes, byte[]> all = orphans.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        SpanRef span = SpanRef.decode(entry.value);
+        Orphan orphan = new Orphan(entry.key, entry.key.get().length - span.spanId().length);
+        orphansByTime.add(span.startMs(), orphan);
+        orphanParents.add(orphan.key.get(), orphan.parentPrefix);
       }
     }
     processorContext.schedule(Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::expire);
@@ -100,33 +120,39 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
             pending.put(parentKey, parent.asServed().encode());
           }
         } else {
-          orphans.put(key(trace, span.parentSpanId(), span.spanId()), span.encode());
+          Bytes orphanKey = key(trace, span.parentSpanId(), span.spanId());
+          orphans.put(orphanKey, span.encode());
+          Orphan orphan = new Orphan(orphanKey, orphanKey.get().length - span.spanId().length);
+          orphansByTime.add(span.startMs(), orphan);
+          orphanParents.add(orphanKey.get(), orphan.parentPrefix);
         }
       }
-      List<Bytes> adopted = new ArrayList<>();
-      try (KeyValueIterator<Bytes, byte[]> children =
-          orphans.prefixScan(key(trace, span.spanId(), null), BYTES)) {
-        while (children.hasNext()) {
-          KeyValue<Bytes, byte[]> child = children.next();
-          if (pair(span, SpanRef.decode(child.value))) {
-            span = span.asServed();
+      Bytes own = key(trace, span.spanId(), null);
+      if (orphanParents.mayContain(own.get(), own.get().length)) {
+        List<Bytes> adopted = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> children = orphans.prefixScan(own, BYTES)) {
+          while (children.hasNext()) {
+            KeyValue<Bytes, byte[]> child = children.next();
+            if (pair(span, SpanRef.decode(child.value))) {
+              span = span.asServed();
+            }
+            adopted.add(child.key);
           }
-          adopted.add(child.key);
         }
+        adopted.forEach(orphans::delete);
       }
-      adopted.forEach(orphans::delete);
-      remember(trace, span);
+      remember(own, span);
     }
   }
 
-  private void remember(byte[] trace, SpanRef span) {
-    Bytes key = key(trace, span.spanId(), null);
+  private void remember(Bytes key, SpanRef span) {
     if (pendingCount >= maxPending) {
       refused.increment();
       return;
     }
     if (pending.get(key) == null) {
       pendingCount++;
+      pendingByTime.add(span.startMs(), key);
     }
     pending.put(key, span.encode());
   }
@@ -175,43 +201,36 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
       return;
     }
     long cutoff = watermark - ttlMs;
-    List<Bytes> expired = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
-      while (all.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = all.next();
-        SpanRef span = SpanRef.decode(entry.value);
-        if (span.startMs() >= cutoff) {
-          continue;
-        }
-        expired.add(entry.key);
-        if (span.isCaller() && !span.served()) {
-          if (!span.node().isEmpty()) {
-            emit(
-                span.service(),
-                span.node(),
-                span.nodeKind(),
-                span.durationMs(),
-                span.error(),
-                span);
-          } else {
-            unpaired.increment();
-          }
+    for (Bytes key : pendingByTime.removeBefore(cutoff)) {
+      byte[] value = pending.get(key);
+      if (value == null) {
+        continue;
+      }
+      pending.delete(key);
+      pendingCount--;
+      SpanRef span = SpanRef.decode(value);
+      if (span.isCaller() && !span.served()) {
+        if (!span.node().isEmpty()) {
+          emit(span.service(), span.node(), span.nodeKind(), span.durationMs(), span.error(), span);
+        } else {
+          unpaired.increment();
         }
       }
     }
-    expired.forEach(pending::delete);
-    pendingCount -= expired.size();
-    List<Bytes> lost = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> all = orphans.all()) {
-      while (all.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = all.next();
-        if (SpanRef.decode(entry.value).startMs() < cutoff) {
-          lost.add(entry.key);
-        }
+    long lost = 0;
+    for (Orphan orphan : orphansByTime.removeBefore(cutoff)) {
+      if (orphans.get(orphan.key) != null) {
+        orphans.delete(orphan.key);
+        lost++;
       }
     }
-    lost.forEach(orphans::delete);
-    unpaired.increment(lost.size());
+    unpaired.increment(lost);
+    if (orphansByTime.isEmpty()) {
+      orphanParents.clear();
+    } else if (orphanParents.size() > 4L * orphansByTime.size() + 1_024) {
+      orphanParents.clear();
+      orphansByTime.forEach(orphan -> orphanParents.add(orphan.key.get(), orphan.parentPrefix));
+    }
   }
 
   private static Bytes key(byte[] trace, byte[] spanId, byte[] childId) {
@@ -223,4 +242,7 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     }
     return Bytes.wrap(buf.array());
   }
+
+  /** An orphan's store key; its first {@code parentPrefix} bytes are the trace and parent id. */
+  private record Orphan(Bytes key, int parentPrefix) {}
 }

@@ -63,6 +63,18 @@ public final class EnrichmentMetrics {
         "vigil.enrichment.invalid", "Input units ignored: no usable value or type", source);
   }
 
+  /**
+   * Raw records refused whole and sent to the DLQ, by source and reason ({@code string_too_long},
+   * {@code time_out_of_range}).
+   */
+  public Counter rejected(Source source, String reason) {
+    return Counter.builder("vigil.enrichment.rejected")
+        .description("Raw records sent to the DLQ by the input checks, by reason")
+        .tag("source", source.label())
+        .tag("reason", reason)
+        .register(registry);
+  }
+
   /** Signal windows emitted without a catalog entry for their service. */
   public Counter unknownServices() {
     return unknownServices;

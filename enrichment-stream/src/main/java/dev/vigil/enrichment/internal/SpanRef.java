@@ -63,10 +63,16 @@ public record SpanRef(
         nodeKind = NodeKind.EXTERNAL;
       }
     }
+    // A kind this proto version does not know (e.g. 99) is UNRECOGNIZED, which has no number to
+    // encode: it pairs as an unspecified kind (found by the raw-topic fuzz test).
+    Span.SpanKind kind =
+        span.getKind() == Span.SpanKind.UNRECOGNIZED
+            ? Span.SpanKind.SPAN_KIND_UNSPECIFIED
+            : span.getKind();
     return new SpanRef(
         span.getSpanId().toByteArray(),
         span.getParentSpanId().toByteArray(),
-        span.getKind(),
+        kind,
         service,
         span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(),

@@ -1,5 +1,6 @@
 package dev.vigil.perf.pipeline;
 
+import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.simulator.Fault;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import java.util.Map;
  * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
  *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
  *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
- *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [out=perf/results]
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [name=pipeline] [out=perf/results]
  * </pre>
  */
 public final class PipelineBench {
@@ -49,14 +50,16 @@ public final class PipelineBench {
     double rate = Double.parseDouble(opts.getOrDefault("rate", "300"));
     Duration warmup = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("warmup", "12")));
     Duration scenario = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("scenario", "11")));
+    String stepList = opts.getOrDefault("steps", "2000,5000,10000,20000,40000,80000,160000");
     List<Integer> steps =
-        Arrays.stream(
-                opts.getOrDefault("steps", "2000,5000,10000,20000,40000,80000,160000").split(","))
-            .map(Integer::parseInt)
-            .toList();
+        stepList.equals("none")
+            ? List.of()
+            : Arrays.stream(stepList.split(",")).map(Integer::parseInt).toList();
     Duration step = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("step", "30")));
     Duration ceilingLength = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("ceiling", "15")));
     Path out = Path.of(opts.getOrDefault("out", "perf/results"));
+    String name = opts.getOrDefault("name", "pipeline");
+    int extraSeries = Integer.parseInt(opts.getOrDefault("series", "0"));
     boolean simulate = !opts.getOrDefault("simulate", "true").equals("false");
     Files.createDirectories(out);
     PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -70,7 +73,9 @@ public final class PipelineBench {
     Instant started = Instant.now();
     double loadStart = Cpu.loadAverage();
     try (Pipeline pipeline = new Pipeline(dir)) {
-      pipeline.start(Map.of());
+      // The simulator exports a 10 s slice per request: at 500 services its spans exceed the
+      // bridge's 4 MiB default (gRPC RESOURCE_EXHAUSTED, an export lost), so allow 16 MiB here.
+      pipeline.start(Map.of(BridgeConfig.MAX_REQUEST_BYTES_CONFIG, Integer.toString(16 << 20)));
       log.printf("pipeline up: %s, apps %s%n", pipeline.bootstrapServers(), pipeline.groups());
       try (LagProbe lag = new LagProbe(pipeline.config().kafkaClientConfig(), pipeline.groups())) {
         Ceiling.Result ceiling =
@@ -89,7 +94,7 @@ public final class PipelineBench {
         if (simulate) {
           platform =
               new SimulatedPlatform(pipeline, lag, log)
-                  .run(services, rate, warmup, faults, scenario);
+                  .run(services, rate, warmup, faults, scenario, extraSeries);
           log.printf(
               "platform: %d services, %,d active series, %,.0f points/s %,.0f spans/s %,.0f logs/s%n",
               platform.services(),
@@ -110,8 +115,10 @@ public final class PipelineBench {
                 loadStart,
                 Cpu.loadAverage());
         String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateBytes);
-        Files.writeString(out.resolve("pipeline.md"), report);
-        Chart.write(out.resolve("pipeline.png"), ramp, ceiling.itemsPerSecond(), machine);
+        Files.writeString(out.resolve(name + ".md"), report);
+        if (!ramp.isEmpty()) {
+          Chart.write(out.resolve(name + ".png"), ramp, ceiling.itemsPerSecond(), machine);
+        }
         log.println(report);
       }
     } finally {

@@ -112,6 +112,10 @@ final class Report {
               "| state directory growth / per series | %,.0f MB / %,.0f B |%n",
               platform.stateGrowth() / 1e6,
               platform.stateGrowth() / (double) Math.max(1, platform.activeSeries())));
+      md.append(
+          String.format(
+              "| of the points: extra per-route gauge series (SeriesFeeder) | %,d points |%n",
+              platform.extraPoints()));
       md.append(String.format("| failed OTLP exports | %d |%n", platform.failedExports()));
       md.append(String.format("| real-time phase | %.0f s |%n", platform.seconds()));
       md.append(lagTrend(platform.lagSamples()));
@@ -130,14 +134,17 @@ final class Report {
                 percentile(seconds, 0.5),
                 percentile(seconds, 0.99)));
       }
-      md.append("\n| fault | ingest → first new alert | alert |\n|---|---|---|\n");
+      md.append(
+          "\n| fault | ingest → first alert naming the target | alert | alerts (any) after"
+              + " injection |\n|---|---|---|---|\n");
       for (SimulatedPlatform.Latency l : platform.latencies()) {
         md.append(
             String.format(
-                "| %s | %s | %s |%n",
+                "| %s | %s | %s | %d |%n",
                 l.fault(),
                 Double.isNaN(l.seconds()) ? "none" : String.format("%.0f s", l.seconds()),
-                Objects.toString(l.alert()).replace('|', '/')));
+                Objects.toString(l.alert()).replace('|', '/'),
+                l.alertsAfter()));
       }
       md.append("\nLag samples (s since real-time start: all apps / enrichment): ");
       platform

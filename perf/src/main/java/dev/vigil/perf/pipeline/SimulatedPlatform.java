@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +55,8 @@ final class SimulatedPlatform {
       double requestsPerMinute,
       Duration warmup,
       List<Fault> faults,
-      Duration scenario)
+      Duration scenario,
+      int extraSeriesPerService)
       throws Exception {
     TopicCatalog topics = pipeline.topics();
     SimulatorSettings settings =
@@ -88,7 +88,11 @@ final class SimulatedPlatform {
                     new AlertSeen(
                         System.nanoTime(),
                         alert.getFingerprint(),
-                        String.valueOf(alert.getLabels())));
+                        alert.getLabels().getOrDefault("service", ""),
+                        alert.getAnnotations().getOrDefault("summary", ""),
+                        alert.getLabels()
+                            + " "
+                            + alert.getAnnotations().getOrDefault("summary", "")));
               }
             });
     Thread signalReader =
@@ -114,6 +118,13 @@ final class SimulatedPlatform {
     SimulatorStats[] statsHolder = new SimulatorStats[1];
     long[] startCounts = new long[4];
     Pacer wallClock = Pacer.wallClock(1);
+    SeriesFeeder feeder =
+        extraSeriesPerService <= 0
+            ? null
+            : new SeriesFeeder(
+                pipeline.httpEndpoint(),
+                settings.platform().services().stream().map(n -> n.name()).toList(),
+                extraSeriesPerService);
     Pacer pacer =
         (t, sinceStart) -> {
           if (realTimeStart[0] == 0) {
@@ -127,6 +138,9 @@ final class SimulatedPlatform {
             log.printf("scenario starts (real time, 1x) at %s%n", Instant.now());
           }
           wallClock.awaitSlice(t, sinceStart);
+          if (feeder != null) {
+            feeder.slice(t);
+          }
           for (Fault fault : faults) {
             if (!sinceStart.minus(fault.at()).isNegative() && !injected.containsKey(fault)) {
               injected.put(fault, System.nanoTime());
@@ -164,7 +178,8 @@ final class SimulatedPlatform {
       double seconds = (System.nanoTime() - realTimeStart[0]) / 1e9;
       SimulatorStats s = simulator.stats();
       long cpu = Cpu.processNanos() - startCounts[3];
-      double points = (s.points() - startCounts[0]) / seconds;
+      long fed = feeder == null ? 0 : feeder.points();
+      double points = (s.points() - startCounts[0] + fed) / seconds;
       double spans = (s.spans() - startCounts[1]) / seconds;
       double logs = (s.logs() - startCounts[2]) / seconds;
       // the last windows close 1.5 minutes after the data; give alerts of the last fault a chance
@@ -191,38 +206,40 @@ final class SimulatedPlatform {
           stateAfter - stateBefore,
           lagSamples,
           latencies,
-          s.failedExports(),
-          seconds);
+          s.failedExports() + (feeder == null ? 0 : feeder.failed()),
+          seconds,
+          fed);
     }
   }
 
+  /**
+   * For each fault, the first firing alert after its injection that names its target (the alert's
+   * service label exactly, or its summary naming it as the root cause). Alerts about other services
+   * are noise of the warm-up or of a lagging pipeline, not this fault's detection.
+   */
   private static List<Latency> latencies(
       List<Fault> faults, Map<Fault, Long> injected, List<AlertSeen> alerts) {
     List<Latency> result = new ArrayList<>();
-    Set<String> known = new HashSet<>();
-    List<Fault> ordered = faults.stream().sorted((a, b) -> a.at().compareTo(b.at())).toList();
-    for (int i = 0; i < ordered.size(); i++) {
-      Fault fault = ordered.get(i);
+    for (Fault fault : faults) {
       Long at = injected.get(fault);
-      Long next = i + 1 < ordered.size() ? injected.get(ordered.get(i + 1)) : null;
       AlertSeen first = null;
-      for (AlertSeen alert : alerts) {
-        if (at == null || alert.nanos < at || (next != null && alert.nanos >= next)) {
-          if (at != null && alert.nanos < at) {
-            known.add(alert.fingerprint);
+      if (at != null) {
+        for (AlertSeen alert : alerts) {
+          if (alert.nanos >= at
+              && (alert.service.equals(fault.target())
+                  || alert.summary.startsWith(fault.target() + " is the likely root cause"))) {
+            first = alert;
+            break;
           }
-          continue;
-        }
-        if (known.add(alert.fingerprint)) {
-          first = alert;
-          break;
         }
       }
+      long others = alerts.stream().filter(a -> at != null && a.nanos >= at).count();
       result.add(
           new Latency(
               fault.toString(),
-              at == null || first == null ? Double.NaN : (first.nanos - at) / 1e9,
-              first == null ? "none" : first.labels));
+              first == null ? Double.NaN : (first.nanos - at) / 1e9,
+              first == null ? "none naming " + fault.target() : first.labels,
+              others));
     }
     return result;
   }
@@ -277,15 +294,17 @@ final class SimulatedPlatform {
     return thread;
   }
 
-  private record AlertSeen(long nanos, String fingerprint, String labels) {}
+  private record AlertSeen(
+      long nanos, String fingerprint, String service, String summary, String labels) {}
 
   /**
    * @param fault the fault
    * @param seconds from the export of its first faulted slice to the first new firing alert; NaN
    *     when none came before the next fault
    * @param alert the alert's labels
+   * @param alertsAfter firing alerts (any service) seen after the injection
    */
-  record Latency(String fault, double seconds, String alert) {}
+  record Latency(String fault, double seconds, String alert, long alertsAfter) {}
 
   /**
    * @param services services of the platform
@@ -302,6 +321,7 @@ final class SimulatedPlatform {
    * @param latencies ingest-to-alert per fault
    * @param failedExports OTLP exports the bridge refused or that failed
    * @param seconds length of the real-time phase
+   * @param extraPoints points of the {@link SeriesFeeder} among them
    */
   record Result(
       int services,
@@ -317,5 +337,6 @@ final class SimulatedPlatform {
       List<long[]> lagSamples,
       List<Latency> latencies,
       long failedExports,
-      double seconds) {}
+      double seconds,
+      long extraPoints) {}
 }

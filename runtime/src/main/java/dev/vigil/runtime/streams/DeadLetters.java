@@ -3,6 +3,7 @@ package dev.vigil.runtime.streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,20 @@ public final class DeadLetters {
   public static final String HEADER_OFFSET = "vigil.error.offset";
   public static final String HEADER_PROCESSOR = "vigil.error.processor";
 
+  /** Set when the original value was cut to fit: its size in bytes before. */
+  public static final String HEADER_TRUNCATED = "vigil.error.truncated.bytes";
+
+  /**
+   * Largest original value a dead letter carries, in bytes: {@value}. The producer refuses records
+   * over {@code max.request.size} (1 MiB); a dead letter that could itself be refused would have
+   * nowhere to go, so a larger value is cut to this size and the original size is put in {@link
+   * #HEADER_TRUNCATED}. The key keeps at most {@link #MAX_KEY_BYTES}.
+   */
+  public static final int MAX_VALUE_BYTES = 512 * 1024;
+
+  /** Largest original key a dead letter carries, in bytes: {@value}. */
+  public static final int MAX_KEY_BYTES = 16 * 1024;
+
   private static final Logger LOGGER = LoggerFactory.getLogger(DeadLetters.class);
   private static final int MAX_MESSAGE_CHARS = 2_000;
   // Every dead letter is counted; only the first few and then one in this many are logged, so a
@@ -47,6 +62,7 @@ public final class DeadLetters {
   private final String app;
   private final String topic;
   private final Map<ErrorStage, Counter> counters = new EnumMap<>(ErrorStage.class);
+  private final Counter lost;
   private final AtomicLong total = new AtomicLong();
 
   /**
@@ -68,6 +84,11 @@ public final class DeadLetters {
               .tag("stage", stage.label())
               .register(registry));
     }
+    lost =
+        Counter.builder("vigil.dlq.lost")
+            .description("Dead letters the broker refused for good (not re-routed, so lost)")
+            .tag("app", app)
+            .register(registry);
   }
 
   /** The DLQ topic. */
@@ -115,6 +136,9 @@ public final class DeadLetters {
     if (source.processor() != null) {
       add(headers, HEADER_PROCESSOR, source.processor());
     }
+    if (value != null && value.length > MAX_VALUE_BYTES) {
+      add(headers, HEADER_TRUNCATED, Integer.toString(value.length));
+    }
     counters.get(stage).increment();
     long n = total.incrementAndGet();
     if (n <= 10 || n % LOG_EVERY == 0) {
@@ -128,7 +152,42 @@ public final class DeadLetters {
           n,
           error);
     }
-    return List.of(new ProducerRecord<>(topic, null, key, value, headers));
+    // Stamped now, not with the failed record's time: an absurd event time must not make the dead
+    // letter itself refused by the broker (message.timestamp.after.max.ms).
+    return List.of(
+        new ProducerRecord<>(
+            topic,
+            null,
+            System.currentTimeMillis(),
+            cut(key, MAX_KEY_BYTES),
+            cut(value, MAX_VALUE_BYTES),
+            headers));
+  }
+
+  /**
+   * Counts and logs a dead letter the broker refused for good. It is not dead-lettered again: a
+   * handler that re-routes its own failures recurses until the stack overflows.
+   */
+  public void lost(ProducerRecord<byte[], byte[]> deadLetter, Exception error) {
+    lost.increment();
+    LOGGER.error(
+        "The dead letter of {}-{}@{} could not be written to {} and is lost",
+        header(deadLetter, HEADER_TOPIC),
+        header(deadLetter, HEADER_PARTITION),
+        header(deadLetter, HEADER_OFFSET),
+        topic,
+        error);
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> record, String key) {
+    Header header = record.headers() == null ? null : record.headers().lastHeader(key);
+    return header == null || header.value() == null
+        ? "?"
+        : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] cut(byte[] bytes, int max) {
+    return bytes == null || bytes.length <= max ? bytes : Arrays.copyOf(bytes, max);
   }
 
   private static String messageOf(Exception error) {

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 /**
  * Handles output records that cannot be written: transient broker errors are retried; an output the
  * broker refuses for good (e.g. too large) or cannot serialize goes to the DLQ with the input
- * record that produced it.
+ * record that produced it. A dead letter that is itself refused is counted as lost ({@code
+ * vigil_dlq_lost_total}) and never re-routed.
  */
 public final class DlqProductionHandler implements ProductionExceptionHandler {
   private DeadLetters deadLetters;
@@ -24,6 +25,13 @@ public final class DlqProductionHandler implements ProductionExceptionHandler {
       ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof RetriableException) {
       return Response.retry();
+    }
+    if (deadLetters.topic().equals(record.topic())) {
+      // A dead letter refused for good: re-routing it would call this handler for its own dead
+      // letter, and so on (the recursion that overflowed the stack). Dead letters are cut to fit
+      // and stamped now, so this takes a broker that refuses the DLQ itself (e.g. ACLs).
+      deadLetters.lost(record, exception);
+      return Response.resume();
     }
     return Response.resume(
         deadLetters.record(

@@ -6,6 +6,7 @@ import dev.vigil.sinks.common.HttpTarget;
 import dev.vigil.sinks.common.MalformedRecordException;
 import dev.vigil.sinks.common.MalformedRecords;
 import dev.vigil.sinks.common.RecordBytes;
+import dev.vigil.sinks.common.Redelivery;
 import dev.vigil.sinks.common.SinkTaskMetrics;
 import dev.vigil.sinks.common.SinkVersion;
 import dev.vigil.sinks.common.VigilValues;
@@ -148,7 +149,7 @@ public final class AlertmanagerSinkTask extends SinkTask {
           malformed.handle(record, e);
         }
       }
-      client.post(toPost);
+      Redelivery.after(context, config.http().retry().maxBackoff(), () -> client.post(toPost));
       posted.add(toPost.size());
     }
   }

@@ -8,10 +8,12 @@ import dev.vigil.sinks.common.HttpTarget;
 import dev.vigil.sinks.common.MalformedRecordException;
 import dev.vigil.sinks.common.MalformedRecords;
 import dev.vigil.sinks.common.RecordBytes;
+import dev.vigil.sinks.common.Redelivery;
 import dev.vigil.sinks.common.SinkTaskMetrics;
 import dev.vigil.sinks.common.SinkVersion;
 import dev.vigil.sinks.common.VigilValues;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class PrometheusSinkTask extends SinkTask {
   private SampleMapper mapper;
   private PrometheusWriter writer;
   private MalformedRecords malformed;
+  private Duration redeliveryDelay;
 
   @Override
   public String version() {
@@ -47,6 +50,7 @@ public final class PrometheusSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     PrometheusSinkConfig config = new PrometheusSinkConfig(props);
     metrics = new SinkTaskMetrics(context);
+    redeliveryDelay = config.http().retry().maxBackoff();
     mapper = new SampleMapper(config.forecastHorizons());
     writer =
         new PrometheusWriter(
@@ -84,7 +88,7 @@ public final class PrometheusSinkTask extends SinkTask {
         malformed.handle(record, e);
       }
     }
-    writer.write(samples);
+    Redelivery.after(context, redeliveryDelay, () -> writer.write(samples));
     context.requestCommit();
   }
 

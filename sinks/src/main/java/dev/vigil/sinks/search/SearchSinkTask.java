@@ -3,6 +3,7 @@ package dev.vigil.sinks.search;
 import dev.vigil.sinks.common.HttpStatusException;
 import dev.vigil.sinks.common.HttpTarget;
 import dev.vigil.sinks.common.MalformedRecords;
+import dev.vigil.sinks.common.Redelivery;
 import dev.vigil.sinks.common.SinkTaskMetrics;
 import dev.vigil.sinks.common.SinkVersion;
 import dev.vigil.sinks.common.Sleeper;
@@ -50,7 +51,7 @@ public final class SearchSinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     if (!records.isEmpty()) {
-      writer().write(records);
+      Redelivery.after(context, config.http().retry().maxBackoff(), () -> writer().write(records));
     }
   }
 

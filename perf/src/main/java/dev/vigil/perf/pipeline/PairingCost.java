@@ -1,0 +1,150 @@
+package dev.vigil.perf.pipeline;
+
+import dev.vigil.bridge.internal.OtlpRecord;
+import dev.vigil.bridge.internal.RequestSplitter;
+import dev.vigil.enrichment.EnrichmentConfig;
+import dev.vigil.enrichment.EnrichmentTopology;
+import dev.vigil.enrichment.internal.EnrichmentMetrics;
+import dev.vigil.runtime.config.ConfigSources;
+import dev.vigil.runtime.otlp.OtlpSignal;
+import dev.vigil.runtime.streams.DeadLetters;
+import dev.vigil.runtime.streams.StreamsApp;
+import dev.vigil.runtime.topics.TopicProvisioner;
+import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.schemas.topics.TopicSpec;
+import dev.vigil.testkit.KafkaCluster;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * CPU of the enrichment stream thread per span, for span-heavy input: the synthetic load's traces
+ * (client spans of one service paired with server spans of the next) over {@code minutes} of event
+ * time are written to {@code otlp_spans} first, then one enrichment stream thread (exactly-once,
+ * the app's settings, real broker) folds and pairs them. Reports the stream thread's CPU time
+ * (ThreadMXBean), which a shared machine's load disturbs much less than wall-clock throughput.
+ *
+ * <pre>java -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PairingCost [units] [minutes]
+ * </pre>
+ */
+public final class PairingCost {
+  private PairingCost() {}
+
+  /** Runs it and prints the figures. */
+  public static void main(String[] args) throws Exception {
+    int units = args.length > 0 ? Integer.parseInt(args[0]) : 3_000;
+    int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    KafkaCluster kafka = new KafkaCluster();
+    kafka.start();
+    Path stateDir = Files.createTempDirectory("vigil-perf-pairing");
+    try {
+      EnrichmentConfig config =
+          EnrichmentConfig.load(
+              new ConfigSources()
+                  .cli(
+                      Map.of(
+                          "bootstrap.servers", kafka.bootstrapServers(),
+                          "state.dir", stateDir.toString(),
+                          "topic.partitions", "1")));
+      TopicCatalog topics = TopicCatalog.create("", 1, (short) 1);
+      List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
+      specs.add(topics.dlq(EnrichmentTopology.APP));
+      new TopicProvisioner(kafka.admin(), Duration.ofSeconds(30)).provision(specs);
+      long spans = produce(kafka.bootstrapServers(), topics.otlpSpans.name(), units, minutes);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      Properties props =
+          StreamsApp.properties(
+              EnrichmentTopology.APP,
+              config.core(),
+              new DeadLetters(
+                  EnrichmentTopology.APP, topics.dlq(EnrichmentTopology.APP).name(), registry));
+      long start = System.nanoTime();
+      try (KafkaStreams streams =
+          new KafkaStreams(
+              EnrichmentTopology.build(config.settings(), topics, new EnrichmentMetrics(registry)),
+              props)) {
+        streams.start();
+        long expectedServer = spans / 2;
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        while (count(registry, "spans") < expectedServer && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = streamThreadCpuNanos() / 1e9;
+        System.out.printf(
+            "%,d spans (%,d server spans folded, %,.0f calls paired) in %.1f s wall; stream"
+                + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; load %.1f%n",
+            spans,
+            (long) count(registry, "spans"),
+            count(registry, "edges"),
+            wall,
+            cpu,
+            cpu * 1e6 / spans,
+            spans / cpu,
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      }
+    } finally {
+      kafka.stop();
+    }
+  }
+
+  private static double count(SimpleMeterRegistry registry, String source) {
+    return registry.find("vigil.enrichment.accepted").tag("source", source).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  private static long produce(String bootstrap, String topic, int units, int minutes)
+      throws Exception {
+    SyntheticOtlp load = new SyntheticOtlp();
+    RequestSplitter splitter = new RequestSplitter(900 * 1024);
+    long t0 = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) * 1_000_000L;
+    long step = Duration.ofMinutes(minutes).toNanos() / units;
+    long spans = 0;
+    Map<String, Object> config =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "acks",
+            "all",
+            "linger.ms",
+            "20",
+            "compression.type",
+            "lz4");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      for (int u = 0; u < units; u++) {
+        SyntheticOtlp.Unit unit = load.next(t0 + u * step);
+        for (OtlpRecord record : splitter.split(OtlpSignal.TRACES, unit.traces()).records()) {
+          producer.send(new ProducerRecord<>(topic, record.service(), record.value()));
+          spans += record.items();
+        }
+      }
+      producer.flush();
+    }
+    return spans;
+  }
+
+  private static long streamThreadCpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().contains("StreamThread")) {
+        total += threads.getThreadCpuTime(info.getThreadId());
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.vigil.sinks.common;
+
+import java.time.Duration;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/**
+ * Sets when Connect hands back a batch the target refused. A task that throws {@link
+ * RetriableException} gets its batch again only at the worker's next offset commit ({@code
+ * offset.flush.interval.ms}, 60 s by default) unless it sets {@link SinkTaskContext#timeout}: after
+ * a short outage of the target the sink would sit idle for up to a minute. With the timeout the
+ * batch comes back after {@code retry.backoff.max.ms}, the longest wait the task's own retries use.
+ */
+public final class Redelivery {
+  private Redelivery() {}
+
+  /**
+   * Runs {@code put}; if it throws RetriableException, asks for the batch again after {@code
+   * delay}.
+   */
+  public static void after(SinkTaskContext context, Duration delay, Runnable put) {
+    try {
+      put.run();
+    } catch (RetriableException e) {
+      context.timeout(delay.toMillis());
+      throw e;
+    }
+  }
+}
