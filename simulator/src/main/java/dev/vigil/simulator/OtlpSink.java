@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class OtlpSink implements TelemetrySink {
   private static final Logger LOGGER = LoggerFactory.getLogger(OtlpSink.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  // Spans, metric streams or log records per request: ~400 KB of spans, well under the 4 MiB
+  // receivers accept, few enough requests for a small platform's slice to go in one.
+  static final int MAX_ITEMS_PER_REQUEST = 2_048;
 
   private final SpanExporter spans;
   private final MetricExporter metrics;
@@ -88,12 +92,9 @@ public final class OtlpSink implements TelemetrySink {
   @Override
   public boolean export(
       List<SpanData> spanData, List<MetricData> metricData, List<LogRecordData> logData) {
-    CompletableResultCode s =
-        spanData.isEmpty() ? CompletableResultCode.ofSuccess() : spans.export(spanData);
-    CompletableResultCode m =
-        metricData.isEmpty() ? CompletableResultCode.ofSuccess() : metrics.export(metricData);
-    CompletableResultCode l =
-        logData.isEmpty() ? CompletableResultCode.ofSuccess() : logs.export(logData);
+    CompletableResultCode s = exportInRequests(spanData, spans::export);
+    CompletableResultCode m = exportInRequests(metricData, metrics::export);
+    CompletableResultCode l = exportInRequests(logData, logs::export);
     CompletableResultCode all = CompletableResultCode.ofAll(List.of(s, m, l));
     all.join(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
     if (!all.isSuccess()) {
@@ -105,6 +106,30 @@ public final class OtlpSink implements TelemetrySink {
           s.getFailureThrowable() != null ? s.getFailureThrowable() : m.getFailureThrowable());
     }
     return all.isSuccess();
+  }
+
+  /**
+   * One request per {@link #MAX_ITEMS_PER_REQUEST} items, one after the other: a 10-second slice of
+   * a 500-service platform is ~20,000 spans, over 4 MB in one request, which a receiver's size
+   * limit (the bridge's 4 MiB by default, the Collector's too) refuses whole. Sequential, because
+   * the HTTP exporter's client refuses requests beyond its concurrency ("could not be executed").
+   */
+  private static <T> CompletableResultCode exportInRequests(
+      List<T> items, Function<List<T>, CompletableResultCode> exporter) {
+    if (items.size() <= MAX_ITEMS_PER_REQUEST) {
+      // One request, left in flight: the three signals of a slice travel side by side.
+      return items.isEmpty() ? CompletableResultCode.ofSuccess() : exporter.apply(items);
+    }
+    for (int from = 0; from < items.size(); from += MAX_ITEMS_PER_REQUEST) {
+      CompletableResultCode request =
+          exporter
+              .apply(items.subList(from, Math.min(items.size(), from + MAX_ITEMS_PER_REQUEST)))
+              .join(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+      if (!request.isSuccess()) {
+        return request;
+      }
+    }
+    return CompletableResultCode.ofSuccess();
   }
 
   @Override
