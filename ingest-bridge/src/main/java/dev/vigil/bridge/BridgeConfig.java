@@ -37,6 +37,12 @@ public final class BridgeConfig {
           + " (keep it below the exporters' timeout, 10 s in the OpenTelemetry SDKs).";
   public static final String WORKER_THREADS_CONFIG = "bridge.http.threads";
   private static final String WORKER_THREADS_DOC = "Threads serving OTLP/HTTP requests.";
+  public static final String HTTP_MAX_QUEUED_CONFIG = "bridge.http.max.queued";
+  private static final String HTTP_MAX_QUEUED_DOC =
+      "OTLP/HTTP requests that may wait for a free thread. When more arrive (the bridge is busier"
+          + " than its threads can serve), they are refused at once with 429 and Retry-After,"
+          + " without reading their body, instead of queueing: clients back off rather than time"
+          + " out.";
   public static final String TLS_CERT_CONFIG = "bridge.tls.cert.file";
   private static final String TLS_CERT_DOC =
       "PEM certificate chain; with bridge.tls.key.file, both receivers serve TLS only.";
@@ -152,6 +158,17 @@ public final class BridgeConfig {
         Width.SHORT,
         "HTTP threads");
     def.define(
+        HTTP_MAX_QUEUED_CONFIG,
+        Type.INT,
+        64,
+        Range.between(1, 100_000),
+        Importance.LOW,
+        HTTP_MAX_QUEUED_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "HTTP max queued");
+    def.define(
         TLS_CERT_CONFIG,
         Type.STRING,
         "",
@@ -231,6 +248,11 @@ public final class BridgeConfig {
 
   public int httpThreads() {
     return config.getInt(WORKER_THREADS_CONFIG);
+  }
+
+  /** OTLP/HTTP requests that may wait for a thread before more are refused with 429. */
+  public int httpMaxQueued() {
+    return config.getInt(HTTP_MAX_QUEUED_CONFIG);
   }
 
   /** The TLS certificate and key files, when TLS is configured. */

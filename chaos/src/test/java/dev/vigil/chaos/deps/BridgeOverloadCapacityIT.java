@@ -140,8 +140,11 @@ class BridgeOverloadCapacityIT {
       assertThat(bridge.stderr()).doesNotContain("OutOfMemoryError");
       // Memory: what survives a GC stays far under the heap (19.5 MB of 256 MB measured).
       assertThat(heap.peakLive).isLessThan(64e6);
-      // Goodput holds under overload (85% of the measured capacity measured).
-      assertThat(accepted / (double) OVERLOAD_RUN.toSeconds()).isGreaterThan(0.5 * capacity);
+      // What it cannot serve it refuses at once (bridge.http.max.queued) instead of queueing.
+      assertThat(shed).as("requests refused with 429 + Retry-After").isPositive();
+      // Goodput holds under overload (65-80% of the capacity measured in the same run; the margin
+      // is for a CI machine whose load changes between the two phases).
+      assertThat(accepted / (double) OVERLOAD_RUN.toSeconds()).isGreaterThan(0.4 * capacity);
       // Every answer is a 200 or a refusal the client may retry; nothing else.
       assertThat(accepted + shed)
           .isEqualTo(outcomes.values().stream().mapToLong(LongAdder::sum).sum());

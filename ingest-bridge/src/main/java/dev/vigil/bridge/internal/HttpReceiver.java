@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +48,11 @@ public final class HttpReceiver implements AutoCloseable {
   private final TokenAuth auth;
   private final BridgeMetrics metrics;
   private HttpServer server;
-  private ExecutorService executor;
+  private ThreadPoolExecutor executor;
+  private ExecutorService shedExecutor;
+
+  /** Set while a thread serves a request that arrived with more than the allowed queue waiting. */
+  private static final ThreadLocal<Boolean> SHED = ThreadLocal.withInitial(() -> false);
 
   /** Prepares the receiver; {@link #start()} binds it. */
   public HttpReceiver(BridgeConfig config, Ingest ingest, TokenAuth auth, BridgeMetrics metrics) {
@@ -68,14 +74,25 @@ public final class HttpReceiver implements AutoCloseable {
     }
     AtomicInteger threads = new AtomicInteger();
     executor =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             config.httpThreads(),
+            config.httpThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "vigil-bridge-http-" + threads.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
-    server.setExecutor(executor);
+    shedExecutor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "vigil-bridge-http-shed");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(this::dispatch);
     server.createContext("/v1/metrics", exchange -> handle(exchange, OtlpSignal.METRICS));
     server.createContext("/v1/traces", exchange -> handle(exchange, OtlpSignal.TRACES));
     server.createContext("/v1/logs", exchange -> handle(exchange, OtlpSignal.LOGS));
@@ -91,6 +108,28 @@ public final class HttpReceiver implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Hands an exchange to the worker pool. When more than {@code bridge.http.max.queued} already
+   * wait for a thread, the exchange goes to one separate thread instead, marked, and its handler
+   * answers 429 at once without reading or decoding the body: a cheap answer that tells the client
+   * to back off, where a longer queue would only add latency until the client times out.
+   */
+  private void dispatch(Runnable exchange) {
+    if (executor.getQueue().size() < config.httpMaxQueued()) {
+      executor.execute(exchange);
+      return;
+    }
+    shedExecutor.execute(
+        () -> {
+          SHED.set(true);
+          try {
+            exchange.run();
+          } finally {
+            SHED.set(false);
+          }
+        });
   }
 
   private void notFound(HttpExchange exchange) throws IOException {
@@ -115,6 +154,21 @@ public final class HttpReceiver implements AutoCloseable {
       }
       String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
       String responseType = JSON.equals(contentType) ? JSON : PROTOBUF;
+      if (SHED.get()) {
+        exchange
+            .getResponseHeaders()
+            .set("Retry-After", Integer.toString(IngestResult.RETRY_AFTER_SECONDS));
+        reject(
+            exchange,
+            responseType,
+            429,
+            RejectReason.THROTTLED,
+            Code.RESOURCE_EXHAUSTED,
+            "the bridge is busy: more than "
+                + config.httpMaxQueued()
+                + " requests wait for a thread; retry later");
+        return;
+      }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "POST");
         reject(
@@ -344,6 +398,7 @@ public final class HttpReceiver implements AutoCloseable {
     if (server != null) {
       server.stop(1);
       executor.shutdownNow();
+      shedExecutor.shutdownNow();
     }
   }
 
