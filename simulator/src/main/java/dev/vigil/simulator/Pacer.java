@@ -21,19 +21,25 @@ public interface Pacer {
 
   /**
    * {@code speed} simulated seconds per wall-clock second from the first call on; 0 = no pacing.
+   * Either way never ahead of the wall clock: a slice starting in the future waits until its start
+   * (receivers refuse telemetry from the future, Kafka windows stamped over an hour ahead), so a
+   * compressed run that catches up with the present goes on in real time.
    */
   static Pacer wallClock(double speed) {
-    if (speed <= 0) {
-      return (t, elapsed) -> {};
-    }
     long[] anchor = {0};
     return (t, elapsed) -> {
-      if (anchor[0] == 0) {
-        anchor[0] = System.nanoTime() - (long) (elapsed.toNanos() / speed);
+      if (speed > 0) {
+        if (anchor[0] == 0) {
+          anchor[0] = System.nanoTime() - (long) (elapsed.toNanos() / speed);
+        }
+        long wait = anchor[0] + (long) (elapsed.toNanos() / speed) - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
       }
-      long wait = anchor[0] + (long) (elapsed.toNanos() / speed) - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
+      long ahead = Duration.between(Instant.now(), t).toNanos();
+      if (ahead > 0) {
+        TimeUnit.NANOSECONDS.sleep(ahead);
       }
     };
   }

@@ -30,6 +30,13 @@ final class SimulateOptions {
               + " AT counts from the end of the warm-up.")
   List<String> faults = new ArrayList<>();
 
+  /**
+   * The furthest the scenario starts before now: windows a day old are well within the topics'
+   * retention (7 days), and an open-ended run at 60× stays behind the clock for a day of simulated
+   * time (24 minutes) before it goes on in real time.
+   */
+  static final Duration MAX_LOOKBACK = Duration.ofHours(24);
+
   @Option(
       names = "--speed",
       defaultValue = "60",
@@ -71,8 +78,11 @@ final class SimulateOptions {
   long seed;
 
   /**
-   * The settings these flags describe; the warm-up lies in the past so that the scenario starts at
-   * the current time.
+   * The settings these flags describe. The timeline lies in the past: the warm-up before the
+   * scenario, and the scenario by as much as time compression gains on the clock (up to {@link
+   * #MAX_LOOKBACK}), so a compressed scenario ends about now instead of running hours into the
+   * future, whose telemetry enrichment refuses (event time over 55 minutes ahead of ingest) and
+   * whose windows the broker would refuse. The pacer keeps a longer run from overtaking the clock.
    *
    * @throws IllegalArgumentException naming the flag or file at fault
    */
@@ -87,11 +97,25 @@ final class SimulateOptions {
     return new SimulatorSettings(
         PlatformGenerator.ecommerce(services, seed),
         effective,
-        Instant.now().minus(warm),
+        Instant.now().minus(warm).minus(lookback(effective, speed)),
         warm,
         speed,
         rate,
         deploysPerHour,
         seed);
+  }
+
+  /** How far before now the scenario starts: what compression gains on the clock over its run. */
+  static Duration lookback(Scenario scenario, double speed) {
+    if (speed > 0 && speed <= 1) {
+      return Duration.ZERO; // real time or slower: starting now never runs ahead
+    }
+    Duration length = scenario.duration().orElse(MAX_LOOKBACK);
+    if (length.compareTo(MAX_LOOKBACK) > 0) {
+      length = MAX_LOOKBACK;
+    }
+    // speed 0 (as fast as possible): the whole scenario lies in the past.
+    double gained = speed == 0 ? 1 : 1 - 1 / speed;
+    return Duration.ofMillis((long) (length.toMillis() * gained));
   }
 }

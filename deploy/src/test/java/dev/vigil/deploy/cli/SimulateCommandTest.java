@@ -2,16 +2,32 @@ package dev.vigil.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.simulator.Scenario;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SimulateCommandTest {
   @TempDir Path dir;
+
+  @Test
+  void aCompressedScenarioLiesInThePastByWhatCompressionGainsOnTheClock() {
+    Scenario hour = new Scenario("hour", Optional.of(Duration.ofHours(1)), List.of());
+    Scenario openEnded = new Scenario("steady", Optional.empty(), List.of());
+
+    // At 60x an hour of scenario takes a minute: it starts 59 minutes ago and ends about now.
+    assertThat(SimulateOptions.lookback(hour, 60)).isEqualTo(Duration.ofMinutes(59));
+    assertThat(SimulateOptions.lookback(hour, 1)).isZero();
+    assertThat(SimulateOptions.lookback(hour, 0)).isEqualTo(Duration.ofHours(1));
+    assertThat(SimulateOptions.lookback(openEnded, 60)).isEqualTo(Duration.ofMinutes(24 * 59));
+  }
 
   @Test
   void badFaultFlagStopsBeforeAnythingIsSentAndNamesTheProblem() {
