@@ -155,15 +155,9 @@ public final class HttpReceiver implements AutoCloseable {
       String contentType = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
       String responseType = JSON.equals(contentType) ? JSON : PROTOBUF;
       if (SHED.get()) {
-        exchange
-            .getResponseHeaders()
-            .set("Retry-After", Integer.toString(IngestResult.RETRY_AFTER_SECONDS));
-        reject(
+        throttled(
             exchange,
             responseType,
-            429,
-            RejectReason.THROTTLED,
-            Code.RESOURCE_EXHAUSTED,
             "the bridge is busy: more than "
                 + config.httpMaxQueued()
                 + " requests wait for a thread; retry later");
@@ -293,18 +287,7 @@ public final class HttpReceiver implements AutoCloseable {
               200,
               responseType,
               OtlpDecoder.response(signal, result.rejectedItems(), result.message()));
-      case THROTTLED -> {
-        exchange
-            .getResponseHeaders()
-            .set("Retry-After", Integer.toString(IngestResult.RETRY_AFTER_SECONDS));
-        reject(
-            exchange,
-            responseType,
-            429,
-            RejectReason.THROTTLED,
-            Code.RESOURCE_EXHAUSTED,
-            result.message());
-      }
+      case THROTTLED -> throttled(exchange, responseType, result.message());
       case UNAVAILABLE -> {
         exchange
             .getResponseHeaders()
@@ -344,6 +327,15 @@ public final class HttpReceiver implements AutoCloseable {
     } catch (IOException e) {
       LOGGER.debug("Client went away while its refused body was discarded", e);
     }
+  }
+
+  /** 429 with {@code Retry-After}: the same answer whether the queue or Kafka is full. */
+  private void throttled(HttpExchange exchange, String responseType, String message)
+      throws IOException {
+    exchange
+        .getResponseHeaders()
+        .set("Retry-After", Integer.toString(IngestResult.RETRY_AFTER_SECONDS));
+    reject(exchange, responseType, 429, RejectReason.THROTTLED, Code.RESOURCE_EXHAUSTED, message);
   }
 
   private void reject(
