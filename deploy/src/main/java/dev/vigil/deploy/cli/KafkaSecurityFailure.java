@@ -2,6 +2,7 @@ package dev.vigil.deploy.cli;
 
 import java.util.Optional;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -9,9 +10,10 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 /**
  * Recognises, anywhere in an exception's causes, why Kafka could not be reached securely: the
  * broker refused the SASL login, the TLS handshake failed (an untrusted broker certificate, a
- * client certificate the broker refuses), or a keystore or truststore could not be loaded. These
- * are operator errors with one fix each, so {@code vigil} prints one line saying which, and exits
- * with {@link VigilCommand#KAFKA_SECURITY_ERROR}, instead of a stack trace.
+ * client certificate the broker refuses), a keystore or truststore could not be loaded, or the
+ * principal lacks an ACL (a topic, group, transactional id or cluster operation denied). These are
+ * operator errors with one fix each, so {@code vigil} prints one line saying which, and exits with
+ * {@link VigilCommand#KAFKA_SECURITY_ERROR}, instead of a stack trace.
  */
 final class KafkaSecurityFailure {
   private KafkaSecurityFailure() {}
@@ -34,6 +36,12 @@ final class KafkaSecurityFailure {
       }
       if (t instanceof AuthenticationException) {
         return Optional.of("authentication failed: " + rootMessage(t));
+      }
+      if (t instanceof AuthorizationException) {
+        return Optional.of(
+            "not authorized: "
+                + t.getMessage()
+                + " (grant the principal the ACLs listed in runtime/README.md, section ACLs)");
       }
       if (t instanceof InvalidConfigurationException && isStoreLoading(t)) {
         return Optional.of(

@@ -123,11 +123,14 @@ public final class SinksApp implements VigilService {
           SEARCH_URL_CONFIG);
       return;
     }
+    Map<String, String> worker = workerOverrides(config);
+    // Lets each connector name its consumer group (see connectorConfigs).
+    worker.put("connector.client.config.override.policy", "All");
     EmbeddedConnect started =
         EmbeddedConnect.start(
             config.bootstrapServers(),
             Files.createDirectories(config.stateDir().resolve("connect")),
-            workerOverrides(config));
+            worker);
     connect.set(started);
     connectors.forEach(started::putConnector);
   }
@@ -186,14 +189,14 @@ public final class SinksApp implements VigilService {
       Map<String, String> c =
           common("dev.vigil.sinks.prometheus.PrometheusSinkConnector", prometheus);
       c.put("topics", topics.signals.name() + "," + topics.forecasts.name());
-      out.put("prometheus", c);
+      out.put("prometheus", withGroup("prometheus", c));
     }
     String alertmanager = config.getString(ALERTMANAGER_URL_CONFIG);
     if (!alertmanager.isBlank()) {
       Map<String, String> c =
           common("dev.vigil.sinks.alertmanager.AlertmanagerSinkConnector", alertmanager);
       c.put("topics", topics.alerts.name());
-      out.put("alertmanager", c);
+      out.put("alertmanager", withGroup("alertmanager", c));
     }
     String search = config.getString(SEARCH_URL_CONFIG);
     if (!search.isBlank()) {
@@ -208,9 +211,19 @@ public final class SinksApp implements VigilService {
               topics.signals.name(),
               topics.otlpLogs.name()));
       c.put("logs.topics", topics.otlpLogs.name());
-      out.put("search", c);
+      out.put("search", withGroup("search", c));
     }
     return out;
+  }
+
+  /**
+   * Names the connector's consumer group {@code <topic.prefix>vigil-sinks-<connector>}, not
+   * Connect's {@code connect-<connector>}: two environments (topic prefixes) on one cluster then
+   * keep separate offsets, and one prefixed group ACL covers every app (runtime/README.md, ACLs).
+   */
+  private Map<String, String> withGroup(String connector, Map<String, String> c) {
+    c.put("consumer.override.group.id", config.topicPrefix() + "vigil-sinks-" + connector);
+    return c;
   }
 
   private Map<String, String> common(String connectorClass, String url) {

@@ -2,12 +2,15 @@ package dev.vigil.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
 class KafkaSecurityFailureTest {
@@ -58,6 +61,22 @@ class KafkaSecurityFailureTest {
             "cannot load a TLS keystore or truststore: Failed to load PEM SSL keystore"
                 + " /etc/ca.pem (Unable to read file /etc/ca.pem) (check kafka.ssl.truststore.*"
                 + " and kafka.ssl.keystore.*)");
+  }
+
+  @Test
+  void namesADeniedAclWithTheResource() {
+    Exception e =
+        new StreamsException(
+            "task [0_0] failed",
+            new ExecutionException(new TopicAuthorizationException(Set.of("vigil.signals"))));
+
+    assertThat(KafkaSecurityFailure.describe(e))
+        .hasValueSatisfying(
+            line ->
+                assertThat(line)
+                    .startsWith("not authorized: Not authorized to access topics: [vigil.signals]")
+                    .contains("ACLs")
+                    .doesNotContain("\n"));
   }
 
   @Test
