@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -111,11 +112,17 @@ class KafkaAclIT {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
               });
       assertThat(vigil.stderr()).doesNotContain("AuthorizationException");
-      // The sink's group is under the prefix the ACL covers, not Connect's connect-<name>.
-      assertThat(KAFKA.admin().listConsumerGroups().all().get())
-          .extracting(g -> g.groupId())
-          .contains("vigil-sinks-prometheus", "vigil-enrichment", "vigil-rca")
-          .noneMatch(id -> id.startsWith("connect-"));
+      // The sink task's consumer joins its group, under the prefix the ACL covers (not Connect's
+      // connect-<name>), after the task reports RUNNING.
+      await("the sink's consumer group")
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(KAFKA.admin().listGroups().all().get())
+                      .extracting(GroupListing::groupId)
+                      .contains("vigil-sinks-prometheus", "vigil-enrichment", "vigil-rca")
+                      .noneMatch(id -> id.startsWith("connect-")));
+      assertThat(vigil.stderr()).doesNotContain("AuthorizationException");
     }
   }
 
