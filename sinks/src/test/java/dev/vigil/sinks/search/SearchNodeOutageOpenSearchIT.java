@@ -137,7 +137,7 @@ class SearchNodeOutageOpenSearchIT {
           "the sink retrying against the stopped node",
           () -> await().atMost(STOPPED).until(() -> metric("requests-retried") > 0));
       await("node stopped for " + STOPPED.toSeconds() + " s")
-          .pollDelay(STOPPED.minusNanos(System.nanoTime() - down))
+          .pollDelay(max(Duration.ZERO, STOPPED.minusNanos(System.nanoTime() - down)))
           .atMost(STOPPED.plusSeconds(1))
           .until(() -> true);
       NODE.restart();
@@ -328,6 +328,10 @@ class SearchNodeOutageOpenSearchIT {
     config.put("errors.deadletterqueue.topic.replication.factor", "1");
     config.put("errors.deadletterqueue.context.headers.enable", "true");
     return config;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**
