@@ -52,6 +52,7 @@ public final class AlertmanagerSinkTask extends SinkTask {
   private SinkTaskMetrics.Counter relabelled;
   private SinkTaskMetrics.Counter skippedResolutions;
   private SinkTaskMetrics.Counter repostFailures;
+  private SinkTaskMetrics.Counter redelivered;
   private ScheduledExecutorService scheduler;
 
   @Override
@@ -73,7 +74,9 @@ public final class AlertmanagerSinkTask extends SinkTask {
             "resolutions-skipped-expired",
             "Resolutions not posted because Alertmanager had resolved them already (endsAt lapsed).");
     repostFailures = metrics.counter("repost-failures", "Scheduled re-posts that failed.");
-    client = new AlertmanagerClient(new HttpTarget(config.http()));
+    HttpTarget target = new HttpTarget(config.http());
+    redelivered = metrics.deliveryCounters(target);
+    client = new AlertmanagerClient(target);
     malformed =
         new MalformedRecords(
             AlertmanagerSinkConfig.BEHAVIOR_ON_MALFORMED_CONFIG,
@@ -149,7 +152,8 @@ public final class AlertmanagerSinkTask extends SinkTask {
           malformed.handle(record, e);
         }
       }
-      Redelivery.after(context, config.http().retry().maxBackoff(), () -> client.post(toPost));
+      Redelivery.after(
+          context, config.http().retry().maxBackoff(), redelivered, () -> client.post(toPost));
       posted.add(toPost.size());
     }
   }

@@ -15,14 +15,16 @@ public final class Redelivery {
   private Redelivery() {}
 
   /**
-   * Runs {@code put}; if it throws RetriableException, asks for the batch again after {@code
-   * delay}.
+   * Runs {@code put}; if it throws RetriableException, asks for the batch again after {@code delay}
+   * and counts the hand-back in {@code redelivered}.
    */
-  public static void after(SinkTaskContext context, Duration delay, Runnable put) {
+  public static void after(
+      SinkTaskContext context, Duration delay, SinkTaskMetrics.Counter redelivered, Runnable put) {
     try {
       put.run();
     } catch (RetriableException e) {
       context.timeout(delay.toMillis());
+      redelivered.increment();
       throw e;
     }
   }

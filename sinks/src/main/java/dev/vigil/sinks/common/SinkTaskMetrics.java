@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -22,7 +23,7 @@ public final class SinkTaskMetrics implements AutoCloseable {
 
   private final PluginMetrics plugin;
   private final List<MetricName> registered = new ArrayList<>();
-  private final List<Counter> counters = new ArrayList<>();
+  private final List<Object> published = new ArrayList<>();
 
   /** Metrics of the task that owns {@code context}. */
   public SinkTaskMetrics(SinkTaskContext context) {
@@ -37,13 +38,50 @@ public final class SinkTaskMetrics implements AutoCloseable {
   /** A monotonically increasing count, published as {@code name}. */
   public Counter counter(String name, String description) {
     Counter counter = new Counter(name);
-    counters.add(counter);
+    publish(name, description, counter::value, counter);
+    return counter;
+  }
+
+  /**
+   * A count kept elsewhere (e.g. {@link HttpTarget#retries()}), read when the metric is reported,
+   * published as {@code name}.
+   */
+  public void gauge(String name, String description, LongSupplier value) {
+    publish(
+        name,
+        description,
+        value,
+        new Object() {
+          @Override
+          public String toString() {
+            return name + "=" + value.getAsLong();
+          }
+        });
+  }
+
+  /**
+   * The two delivery counters every HTTP sink task publishes: {@code requests-retried} (requests
+   * {@code target} sent again after a 429, 5xx or I/O error) and {@code batches-redelivered}
+   * (returned; batches handed back to Connect once those retries were spent, see {@link
+   * Redelivery}). A target outage shows in both.
+   */
+  public Counter deliveryCounters(HttpTarget target) {
+    gauge(
+        "requests-retried",
+        "HTTP requests sent again after a 429, 5xx or I/O error.",
+        target::retries);
+    return counter(
+        "batches-redelivered",
+        "Batches handed back to Connect for redelivery once the retries were spent.");
+  }
+
+  private void publish(String name, String description, LongSupplier value, Object forLog) {
+    published.add(forLog);
     if (plugin != null) {
       MetricName metricName = plugin.metricName(name, description, new LinkedHashMap<>());
-      plugin.addMetric(metricName, (Gauge<Long>) (config, now) -> counter.value());
+      plugin.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
       registered.add(metricName);
     }
-    return counter;
   }
 
   /** Unregisters every metric; logs the final counts. */
@@ -53,8 +91,8 @@ public final class SinkTaskMetrics implements AutoCloseable {
       registered.forEach(plugin::removeMetric);
     }
     registered.clear();
-    if (!counters.isEmpty()) {
-      LOGGER.info("Task counters at stop: {}", counters);
+    if (!published.isEmpty()) {
+      LOGGER.info("Task counters at stop: {}", published);
     }
   }
 

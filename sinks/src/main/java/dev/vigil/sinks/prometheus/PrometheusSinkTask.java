@@ -40,6 +40,7 @@ public final class PrometheusSinkTask extends SinkTask {
   private PrometheusWriter writer;
   private MalformedRecords malformed;
   private Duration redeliveryDelay;
+  private SinkTaskMetrics.Counter redelivered;
 
   @Override
   public String version() {
@@ -52,9 +53,11 @@ public final class PrometheusSinkTask extends SinkTask {
     metrics = new SinkTaskMetrics(context);
     redeliveryDelay = config.http().retry().maxBackoff();
     mapper = new SampleMapper(config.forecastHorizons());
+    HttpTarget target = new HttpTarget(config.http());
+    redelivered = metrics.deliveryCounters(target);
     writer =
         new PrometheusWriter(
-            new HttpTarget(config.http()),
+            target,
             new RemoteWriteEncoder(config.batchMaxBytes()),
             new PrometheusWriter.Counters(
                 metrics.counter("samples-written", "Samples the receiver accepted."),
@@ -88,7 +91,7 @@ public final class PrometheusSinkTask extends SinkTask {
         malformed.handle(record, e);
       }
     }
-    Redelivery.after(context, redeliveryDelay, () -> writer.write(samples));
+    Redelivery.after(context, redeliveryDelay, redelivered, () -> writer.write(samples));
     context.requestCommit();
   }
 

@@ -32,10 +32,16 @@ final class IndexSetup {
     this.engine = engine;
   }
 
-  /** Installs the template of a Vigil index once per task. */
+  /**
+   * Installs the template of a Vigil index once per task. The index counts as ready only once the
+   * PUT succeeded: if the cluster was unreachable, the redelivered batch tries again, instead of
+   * letting the first document create the index with dynamic mappings (a text {@code state}, a
+   * string {@code @timestamp}) that no later template can fix.
+   */
   void ensureIndex(String index, String mappings) {
-    if (ready.add(index)) {
+    if (!ready.contains(index)) {
       putTemplate(index, IndexTemplates.body(index, mappings, false, null));
+      ready.add(index);
     }
   }
 

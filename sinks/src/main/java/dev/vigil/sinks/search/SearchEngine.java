@@ -2,6 +2,7 @@ package dev.vigil.sinks.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.sinks.common.HttpStatusException;
 import dev.vigil.sinks.common.HttpTarget;
 import dev.vigil.sinks.common.HttpTarget.Request;
 import dev.vigil.sinks.common.HttpTarget.Response;
@@ -48,10 +49,10 @@ record SearchEngine(
       throw new ConnectException("GET / has no version.number: is this Elasticsearch/OpenSearch?");
     }
     if ("opensearch".equals(version.path("distribution").asText())) {
-      boolean ism = hasHandler(target.exchange(Request.get("/_plugins/_ism/policies")));
+      boolean ism = hasHandler(answer(target, "/_plugins/_ism/policies"));
       return new SearchEngine(Distribution.OPENSEARCH, number, true, ism);
     }
-    boolean ilm = target.exchange(Request.get("/_ilm/status")).isSuccess();
+    boolean ilm = answer(target, "/_ilm/status").isSuccess();
     SearchEngine engine = new SearchEngine(Distribution.ELASTICSEARCH, number, false, ilm);
     return new SearchEngine(Distribution.ELASTICSEARCH, number, ilm && engine.atLeast(7, 9), ilm);
   }
@@ -74,6 +75,21 @@ record SearchEngine(
         + ", "
         + (lifecycle ? policy : "no " + policy)
         + ")";
+  }
+
+  /**
+   * The answer to a GET that tells a feature is there (any status), unless it is a 429 or 5xx: a
+   * cluster still recovering must not be taken for one without ILM/ISM (and, on Elasticsearch,
+   * without data streams) for the life of the task.
+   *
+   * @throws HttpStatusException (retriable) for a 429 or 5xx after the retries
+   */
+  private static Response answer(HttpTarget target, String path) {
+    Response response = target.exchange(Request.get(path));
+    if (HttpStatusException.isRetriable(response.status())) {
+      throw new HttpStatusException("GET", path, response.status(), response.body());
+    }
+    return response;
   }
 
   /** A route that exists answers anything but "no handler found" (400) or 405. */

@@ -32,6 +32,7 @@ public final class SearchSinkTask extends SinkTask {
   private SearchCounters counters;
   private MalformedRecords malformed;
   private SearchWriter writer;
+  private SinkTaskMetrics.Counter redelivered;
 
   @Override
   public void start(Map<String, String> props) {
@@ -39,6 +40,7 @@ public final class SearchSinkTask extends SinkTask {
     target = new HttpTarget(config.http());
     metrics = new SinkTaskMetrics(context);
     counters = SearchCounters.register(metrics);
+    redelivered = metrics.deliveryCounters(target);
     malformed =
         new MalformedRecords(
             SearchSinkConfig.BEHAVIOR_ON_MALFORMED_CONFIG,
@@ -51,7 +53,11 @@ public final class SearchSinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     if (!records.isEmpty()) {
-      Redelivery.after(context, config.http().retry().maxBackoff(), () -> writer().write(records));
+      Redelivery.after(
+          context,
+          config.http().retry().maxBackoff(),
+          redelivered,
+          () -> retriableWhenTransient(() -> writer().write(records)));
     }
   }
 
@@ -87,6 +93,23 @@ public final class SearchSinkTask extends SinkTask {
               RandomGenerator.getDefault());
     }
     return writer;
+  }
+
+  /**
+   * Runs {@code write}, turning a 429 or 5xx that outlasted the retries of a setup request (probe,
+   * template, lifecycle policy: {@link HttpTarget#send}) into a {@link RetriableException}, as
+   * {@code _bulk} already does: a node that answers 503 while it recovers after a restart must
+   * delay the batch, not fail the task.
+   */
+  static void retriableWhenTransient(Runnable write) {
+    try {
+      write.run();
+    } catch (HttpStatusException e) {
+      if (e.isRetriable()) {
+        throw new RetriableException(e.getMessage() + "; Connect redelivers the batch", e);
+      }
+      throw e;
+    }
   }
 
   @Override

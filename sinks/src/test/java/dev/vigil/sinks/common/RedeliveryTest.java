@@ -15,6 +15,9 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.Test;
 
 class RedeliveryTest {
+  private final SinkTaskMetrics.Counter redelivered =
+      new SinkTaskMetrics((PluginMetrics) null).counter("batches-redelivered", "test");
+
   @Test
   void aRetriableFailureAsksConnectForTheBatchAgainAfterTheDelay() {
     RecordingContext context = new RecordingContext();
@@ -24,29 +27,33 @@ class RedeliveryTest {
                 Redelivery.after(
                     context,
                     Duration.ofSeconds(10),
+                    redelivered,
                     () -> {
                       throw new RetriableException("target down");
                     }))
         .isInstanceOf(RetriableException.class)
         .hasMessage("target down");
     assertThat(context.timeout.get()).isEqualTo(10_000);
+    assertThat(redelivered.value()).as("the hand-back is counted").isEqualTo(1);
   }
 
   @Test
   void successAndOtherFailuresLeaveTheTimeoutAlone() {
     RecordingContext context = new RecordingContext();
 
-    Redelivery.after(context, Duration.ofSeconds(10), () -> {});
+    Redelivery.after(context, Duration.ofSeconds(10), redelivered, () -> {});
     assertThatThrownBy(
             () ->
                 Redelivery.after(
                     context,
                     Duration.ofSeconds(10),
+                    redelivered,
                     () -> {
                       throw new ConnectException("401");
                     }))
         .isInstanceOf(ConnectException.class);
     assertThat(context.timeout.get()).isEqualTo(-1);
+    assertThat(redelivered.value()).isZero();
   }
 
   /** Only what Redelivery uses: the timeout it sets. */

@@ -115,6 +115,29 @@ public final class SearchNode implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
+  /**
+   * Shuts the node down as an operator or a crash-free restart would: its HTTP and transport ports
+   * close, connections drop, requests in flight fail. The data directory and settings stay, so
+   * {@link #restart()} brings the same node back on the same ports with its indices.
+   */
+  public void stop() throws Exception {
+    Object node = runner.getClass().getMethod("getNode", int.class).invoke(runner, 0);
+    ((Closeable) node).close();
+  }
+
+  /**
+   * Starts the node stopped by {@link #stop()} (the runner's {@code startNode}: same environment,
+   * data path and ports) and waits until its shards are allocated again (yellow).
+   */
+  public void restart() throws Exception {
+    boolean started =
+        (boolean) runner.getClass().getMethod("startNode", int.class).invoke(runner, 0);
+    if (!started) {
+      throw new IllegalStateException(product + " node did not start again (still running?)");
+    }
+    get("/_cluster/health?wait_for_status=yellow&timeout=30s");
+  }
+
   /** http://127.0.0.1:port of the node. */
   public URI url() {
     return url;
