@@ -43,6 +43,12 @@ public final class BridgeConfig {
           + " than its threads can serve), they are refused at once with 429 and Retry-After,"
           + " without reading their body, instead of queueing: clients back off rather than time"
           + " out.";
+  public static final String GRPC_MAX_CALLS_CONFIG = "bridge.grpc.max.calls";
+  private static final String GRPC_MAX_CALLS_DOC =
+      "OTLP/gRPC calls that may be in progress at once (being decoded or waiting for Kafka). When"
+          + " more arrive (the bridge is busier than it can serve), they are refused at once with"
+          + " RESOURCE_EXHAUSTED and a RetryInfo, before their request is decoded, instead of"
+          + " each taking a thread: clients back off rather than time out.";
   public static final String TLS_CERT_CONFIG = "bridge.tls.cert.file";
   private static final String TLS_CERT_DOC =
       "PEM certificate chain; with bridge.tls.key.file, both receivers serve TLS only.";
@@ -169,6 +175,17 @@ public final class BridgeConfig {
         Width.SHORT,
         "HTTP max queued");
     def.define(
+        GRPC_MAX_CALLS_CONFIG,
+        Type.INT,
+        64,
+        Range.between(1, 100_000),
+        Importance.LOW,
+        GRPC_MAX_CALLS_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "gRPC max calls");
+    def.define(
         TLS_CERT_CONFIG,
         Type.STRING,
         "",
@@ -253,6 +270,11 @@ public final class BridgeConfig {
   /** OTLP/HTTP requests that may wait for a thread before more are refused with 429. */
   public int httpMaxQueued() {
     return config.getInt(HTTP_MAX_QUEUED_CONFIG);
+  }
+
+  /** OTLP/gRPC calls that may be in progress before more are refused with RESOURCE_EXHAUSTED. */
+  public int grpcMaxCalls() {
+    return config.getInt(GRPC_MAX_CALLS_CONFIG);
   }
 
   /** The TLS certificate and key files, when TLS is configured. */

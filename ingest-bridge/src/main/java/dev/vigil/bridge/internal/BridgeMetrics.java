@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 
 /**
  * The bridge's self-metrics. Items are data points, spans or log records.
@@ -18,6 +19,7 @@ import java.util.Locale;
  *   <li>{@code vigil_bridge_requests_rejected_total{protocol,reason}}: requests refused whole
  *   <li>{@code vigil_bridge_kafka_produce_seconds}: from send to acknowledgement of a request
  *   <li>{@code vigil_bridge_inflight_bytes}: accepted but not yet acknowledged
+ *   <li>{@code vigil_bridge_grpc_calls_in_progress}: OTLP/gRPC calls started and not yet answered
  * </ul>
  */
 public final class BridgeMetrics {
@@ -37,6 +39,16 @@ public final class BridgeMetrics {
     Gauge.builder("vigil.bridge.inflight.bytes", budget, InflightBudget::used)
         .description("Bytes of accepted requests not yet acknowledged by Kafka")
         .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /** Registers the gauge of OTLP/gRPC calls in progress, read from {@code inProgress}. */
+  void grpcCallsInProgress(IntSupplier inProgress) {
+    Gauge.builder("vigil.bridge.grpc.calls.in.progress", inProgress, IntSupplier::getAsInt)
+        .description(
+            "OTLP/gRPC calls started and not yet answered (bounded by bridge.grpc.max.calls)")
+        // Micrometer holds a gauge's state weakly; nothing else holds this supplier.
+        .strongReference(true)
         .register(registry);
   }
 

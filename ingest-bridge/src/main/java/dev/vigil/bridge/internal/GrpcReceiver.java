@@ -22,6 +22,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * so a malformed payload is answered with INVALID_ARGUMENT and a message, as the OTLP specification
  * asks, rather than gRPC's generic INTERNAL. Throttling and an unavailable Kafka are answered with
  * RESOURCE_EXHAUSTED / UNAVAILABLE carrying a {@code RetryInfo}, which OTLP exporters honour.
+ *
+ * <p>Calls in progress are bounded by {@code bridge.grpc.max.calls} ({@link GrpcCallLimit}); the
+ * ones beyond are refused with RESOURCE_EXHAUSTED at once, as OTLP/HTTP refuses with 429.
  */
 public final class GrpcReceiver implements AutoCloseable {
   private static final Logger LOGGER = LoggerFactory.getLogger(GrpcReceiver.class);
@@ -57,6 +61,7 @@ public final class GrpcReceiver implements AutoCloseable {
   private final Ingest ingest;
   private final TokenAuth auth;
   private final BridgeMetrics metrics;
+  private final GrpcCallLimit callLimit;
   private Server server;
 
   /** Prepares the receiver; {@link #start()} binds it. */
@@ -65,6 +70,8 @@ public final class GrpcReceiver implements AutoCloseable {
     this.ingest = ingest;
     this.auth = auth;
     this.metrics = metrics;
+    this.callLimit = new GrpcCallLimit(config.grpcMaxCalls());
+    metrics.grpcCallsInProgress(callLimit::inProgress);
   }
 
   /** Binds the port and serves. */
@@ -79,6 +86,8 @@ public final class GrpcReceiver implements AutoCloseable {
                 new InetSocketAddress(config.host(), config.grpcPort()), credentials)
             .maxInboundMessageSize(config.maxRequestBytes())
             .addStreamTracerFactory(new RejectionCounter())
+            // Runs before the per-service Guard: overload is refused before any other work.
+            .intercept(callLimit)
             .addService(
                 ServerInterceptors.intercept(
                     service(OtlpSignal.METRICS, MetricsServiceGrpc.getExportMethod()), new Guard()))
@@ -160,7 +169,8 @@ public final class GrpcReceiver implements AutoCloseable {
             });
   }
 
-  private static RuntimeException retryable(Code code, String message) {
+  /** An error status the OTLP exporters retry: {@code code} with a {@code RetryInfo} of 2 s. */
+  static StatusRuntimeException retryable(Code code, String message) {
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(code.getNumber())
