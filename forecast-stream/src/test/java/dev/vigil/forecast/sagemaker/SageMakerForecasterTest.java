@@ -171,6 +171,42 @@ class SageMakerForecasterTest {
   }
 
   @Test
+  void aBatchThatTimedOutWaitingForARequestSlotIsNeverSent() throws Exception {
+    server.mode(SageMakerStandIn.Mode.SLOW);
+    SageMakerSettings settings =
+        new SageMakerSettings(
+            "vigil-deepar",
+            server.url(),
+            SageMakerStandIn.REGION,
+            10,
+            1,
+            4,
+            Duration.ofMillis(300),
+            Duration.ofMillis(50),
+            120,
+            100,
+            StandInForecasters.lenientBreaker());
+    try (SageMakerForecaster f = StandInForecasters.forecaster(settings, (reason, nanos) -> {})) {
+      var held = f.submit(List.of(DISK));
+      var queued = List.of(f.submit(List.of(DISK)), f.submit(List.of(DISK)));
+      assertThat(held.get(5, TimeUnit.SECONDS).reason()).isEqualTo(FailureReason.TIMEOUT);
+      for (var q : queued) {
+        assertThat(q.get(5, TimeUnit.SECONDS).reason()).isEqualTo(FailureReason.TIMEOUT);
+      }
+
+      server.mode(SageMakerStandIn.Mode.OK);
+      SageMakerForecaster.Outcome next = f.submit(List.of(DISK)).get(5, TimeUnit.SECONDS);
+      assertThat(next.succeeded())
+          .as("not stuck behind the calls that already fell back: %s", next.reason())
+          .isTrue();
+      assertThat(server.requests())
+          .as("the two batches that timed out in the queue never went out")
+          .extracting(SageMakerStandIn.Received::answeredWith)
+          .containsExactly(SageMakerStandIn.Mode.SLOW, SageMakerStandIn.Mode.OK);
+    }
+  }
+
+  @Test
   void fallsBackOnAResponseThatIsNotDeepAr() throws Exception {
     server.mode(SageMakerStandIn.Mode.GARBAGE);
     try (SageMakerForecaster f =
