@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.forecast.internal.ForecastMetrics;
-import dev.vigil.forecast.sagemaker.FakeSageMaker;
 import dev.vigil.forecast.sagemaker.SageMakerForecaster;
+import dev.vigil.forecast.sagemaker.StandInForecasters;
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.Metrics;
@@ -16,6 +16,7 @@ import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.testkit.KafkaCluster;
+import dev.vigil.testkit.SageMakerStandIn;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -103,8 +104,8 @@ class ForecastAppIT {
         Map.of(
             ForecastConfig.SM_ENDPOINT_CONFIG, "vigil-deepar",
             ForecastConfig.SM_TIMEOUT_CONFIG, "60000");
-    try (FakeSageMaker slow = new FakeSageMaker()) {
-      slow.mode(FakeSageMaker.Mode.SLOW);
+    try (SageMakerStandIn slow = new SageMakerStandIn()) {
+      slow.mode(SageMakerStandIn.Mode.SLOW);
       try (ForecastApp first = app(topics, tmp.resolve("state-1"), sageMaker, slow)) {
         first.start();
         produce(topics, disk, 0, 125);
@@ -113,7 +114,7 @@ class ForecastAppIT {
             .until(() -> slow.requests().size() == 1);
       }
     }
-    try (FakeSageMaker ok = new FakeSageMaker();
+    try (SageMakerStandIn ok = new SageMakerStandIn();
         ForecastApp second = app(topics, tmp.resolve("state-2"), sageMaker, ok)) {
       second.start();
       List<ConsumerRecord<SeriesKey, Forecast>> forecasts =
@@ -135,7 +136,7 @@ class ForecastAppIT {
   }
 
   private ForecastApp app(
-      TopicCatalog topics, Path stateDir, Map<String, String> extra, FakeSageMaker server) {
+      TopicCatalog topics, Path stateDir, Map<String, String> extra, SageMakerStandIn server) {
     Map<String, String> settings = new HashMap<>(extra);
     settings.put("bootstrap.servers", KAFKA.bootstrapServers());
     settings.put("state.dir", stateDir.toString());
@@ -147,7 +148,7 @@ class ForecastAppIT {
     settings.put("kafka.session.timeout.ms", "6000");
     if (server != null) {
       settings.put(ForecastConfig.SM_URL_CONFIG, server.url());
-      settings.put(ForecastConfig.SM_REGION_CONFIG, FakeSageMaker.REGION);
+      settings.put(ForecastConfig.SM_REGION_CONFIG, SageMakerStandIn.REGION);
     }
     ConfigDef definition = CoreConfig.definition();
     ForecastConfig.define(definition);
@@ -157,7 +158,8 @@ class ForecastAppIT {
     SageMakerForecaster caller =
         server == null
             ? null
-            : server.forecaster(forecast.sageMaker(), new ForecastMetrics(registry)::call);
+            : StandInForecasters.forecaster(
+                forecast.sageMaker(), new ForecastMetrics(registry)::call);
     return new ForecastApp(config, forecast, topics, registry, caller);
   }
 

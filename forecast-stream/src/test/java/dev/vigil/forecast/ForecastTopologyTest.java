@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vigil.forecast.internal.ForecastMetrics;
 import dev.vigil.forecast.internal.ForecastProcessor;
-import dev.vigil.forecast.sagemaker.FakeSageMaker;
 import dev.vigil.forecast.sagemaker.SageMakerForecaster;
+import dev.vigil.forecast.sagemaker.StandInForecasters;
 import dev.vigil.schemas.Forecast;
 import dev.vigil.schemas.ForecastPoint;
 import dev.vigil.schemas.SeriesKey;
@@ -15,6 +15,7 @@ import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.serde.VigilSerdes;
 import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.testkit.SageMakerStandIn;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,10 +201,11 @@ class ForecastTopologyTest {
   @Test
   void sageMakerForecastsReplaceTheEmbeddedOnesAndFailuresFallBackWithTheirReason()
       throws Exception {
-    try (FakeSageMaker server = new FakeSageMaker();
+    try (SageMakerStandIn server = new SageMakerStandIn();
         SageMakerForecaster sageMaker =
-            server.forecaster(
-                server.settings(Duration.ofSeconds(5), 2, FakeSageMaker.lenientBreaker()),
+            StandInForecasters.forecaster(
+                StandInForecasters.settings(
+                    server, Duration.ofSeconds(5), 2, StandInForecasters.lenientBreaker()),
                 new ForecastMetrics(registry)::call);
         TopologyTestDriver driver =
             driver(settings(5).withSageMaker(sageMaker.settings()), sageMaker)) {
@@ -231,7 +233,7 @@ class ForecastTopologyTest {
           driver.getKeyValueStore(ForecastProcessor.PENDING_STORE);
       assertThat(pending.get(DISK)).as("applied: no longer pending").isNull();
 
-      server.mode(FakeSageMaker.Mode.SERVER_ERROR);
+      server.mode(SageMakerStandIn.Mode.SERVER_ERROR);
       for (int m = 125; m < 130; m++) {
         pipe(in, DISK, saturation(m, disk(m, noise)));
       }

@@ -1,5 +1,6 @@
 package dev.vigil.chaos.deps;
 
+import dev.vigil.deploy.VigilProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,8 +49,26 @@ final class VigilChild implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "dev.vigil.deploy.Vigil",
-                "run"));
+                "dev.vigil.deploy.Vigil"));
+    return start(command, Map.of(), args);
+  }
+
+  /**
+   * Starts {@code java -jar vigil.jar run args...}, the packaged jar as users run it (with deploy's
+   * lean JVM options), with {@code env} added to its environment, and waits until it runs.
+   */
+  static VigilChild runJar(Map<String, String> env, List<String> args) throws IOException {
+    if (!Files.exists(VigilProcess.JAR)) {
+      throw new AssertionError(
+          VigilProcess.JAR.toAbsolutePath() + " is missing: run through 'mvn verify'");
+    }
+    return start(VigilProcess.javaCommand(), env, args);
+  }
+
+  private static VigilChild start(List<String> java, Map<String, String> env, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>(java);
+    command.add("run");
     command.addAll(args);
     command.addAll(List.of("--set", "management.port=0", "--set", "management.host=127.0.0.1"));
     Path out = Files.createTempFile("vigil-child-", ".out");
@@ -56,6 +76,7 @@ final class VigilChild implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+    builder.environment().putAll(env);
     VigilChild child = new VigilChild(builder.start(), out, err);
     Awaitility.await("vigil run started")
         .atMost(Duration.ofSeconds(90))
@@ -82,15 +103,23 @@ final class VigilChild implements AutoCloseable {
 
   /** Sum of every sample of {@code name} whose labels contain {@code labelPart}, from /metrics. */
   double metric(String name, String labelPart) throws Exception {
-    String body =
-        HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return body.lines()
+    return sum(metrics(), name, labelPart);
+  }
+
+  /** The /metrics page, as a scraper reads it. */
+  String metrics() throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** Sum of every sample of {@code name} whose labels contain {@code labelPart}, in a page. */
+  static double sum(String metrics, String name, String labelPart) {
+    return metrics
+        .lines()
         .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
         .filter(l -> l.contains(labelPart))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

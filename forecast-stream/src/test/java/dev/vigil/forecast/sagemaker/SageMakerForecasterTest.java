@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.testkit.SageMakerStandIn;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -35,12 +36,12 @@ class SageMakerForecasterTest {
       new SeriesContext(T0, 60_000L, new double[] {0.50, 0.51, Double.NaN, 0.53});
   private static final SeriesContext CPU = new SeriesContext(T0, 60_000L, new double[] {3, 4});
 
-  private FakeSageMaker server;
+  private SageMakerStandIn server;
   private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() throws Exception {
-    server = new FakeSageMaker();
+    server = new SageMakerStandIn();
   }
 
   @AfterEach
@@ -49,8 +50,8 @@ class SageMakerForecasterTest {
   }
 
   private SageMakerForecaster forecaster(Duration timeout, SageMakerSettings.BreakerSettings b) {
-    return server.forecaster(
-        server.settings(timeout, 2, b),
+    return StandInForecasters.forecaster(
+        StandInForecasters.settings(server, timeout, 2, b),
         (reason, nanos) ->
             outcomes
                 .computeIfAbsent(reason == null ? "ok" : reason.label(), k -> new AtomicInteger())
@@ -60,7 +61,7 @@ class SageMakerForecasterTest {
   @Test
   void signedDeepArRequestArrivesAndResponseIsParsed() throws Exception {
     try (SageMakerForecaster f =
-        forecaster(Duration.ofSeconds(5), FakeSageMaker.lenientBreaker())) {
+        forecaster(Duration.ofSeconds(5), StandInForecasters.lenientBreaker())) {
       SageMakerForecaster.Outcome outcome = f.submit(List.of(DISK, CPU)).get(10, TimeUnit.SECONDS);
 
       assertThat(outcome.succeeded()).isTrue();
@@ -70,7 +71,7 @@ class SageMakerForecasterTest {
       assertThat(outcome.forecasts().get(1).lo()[0]).isEqualTo(4.0);
       assertThat(outcome.forecasts().get(1).hi()[0]).isEqualTo(6.0);
 
-      FakeSageMaker.Received r = server.requests().get(0);
+      SageMakerStandIn.Received r = server.requests().get(0);
       assertThat(r.method()).isEqualTo("POST");
       assertThat(r.path()).isEqualTo("/endpoints/vigil-deepar/invocations");
       assertThat(r.header("Content-Type")).isEqualTo("application/json");
@@ -79,7 +80,7 @@ class SageMakerForecasterTest {
       assertThat(r.header("Authorization"))
           .startsWith(
               "AWS4-HMAC-SHA256 Credential="
-                  + FakeSageMaker.ACCESS_KEY
+                  + SageMakerStandIn.ACCESS_KEY
                   + "/"
                   + today
                   + "/eu-west-1/sagemaker/aws4_request")
@@ -107,9 +108,9 @@ class SageMakerForecasterTest {
 
   @Test
   void fallsBackOnServerError() throws Exception {
-    server.mode(FakeSageMaker.Mode.SERVER_ERROR);
+    server.mode(SageMakerStandIn.Mode.SERVER_ERROR);
     try (SageMakerForecaster f =
-        forecaster(Duration.ofSeconds(5), FakeSageMaker.lenientBreaker())) {
+        forecaster(Duration.ofSeconds(5), StandInForecasters.lenientBreaker())) {
       SageMakerForecaster.Outcome outcome = f.submit(List.of(DISK)).get(10, TimeUnit.SECONDS);
       assertThat(outcome.reason()).isEqualTo(FailureReason.ERROR);
       assertThat(server.requests()).as("no SDK retries: one request").hasSize(1);
@@ -118,9 +119,9 @@ class SageMakerForecasterTest {
 
   @Test
   void fallsBackOnThrottling() throws Exception {
-    server.mode(FakeSageMaker.Mode.THROTTLED);
+    server.mode(SageMakerStandIn.Mode.THROTTLED);
     try (SageMakerForecaster f =
-        forecaster(Duration.ofSeconds(5), FakeSageMaker.lenientBreaker())) {
+        forecaster(Duration.ofSeconds(5), StandInForecasters.lenientBreaker())) {
       SageMakerForecaster.Outcome outcome = f.submit(List.of(DISK)).get(10, TimeUnit.SECONDS);
       assertThat(outcome.reason()).isEqualTo(FailureReason.THROTTLED);
       assertThat(outcomes.get("throttled")).hasValue(1);
@@ -129,9 +130,9 @@ class SageMakerForecasterTest {
 
   @Test
   void fallsBackOnTimeoutWithinTheBound() throws Exception {
-    server.mode(FakeSageMaker.Mode.SLOW);
+    server.mode(SageMakerStandIn.Mode.SLOW);
     try (SageMakerForecaster f =
-        forecaster(Duration.ofMillis(300), FakeSageMaker.lenientBreaker())) {
+        forecaster(Duration.ofMillis(300), StandInForecasters.lenientBreaker())) {
       long start = System.nanoTime();
       var future = f.submit(List.of(DISK));
       long submitMillis = (System.nanoTime() - start) / 1_000_000;
@@ -145,12 +146,12 @@ class SageMakerForecasterTest {
 
   @Test
   void fallsBackAtOnceWhenEveryRequestSlotAndQueuePlaceIsTaken() throws Exception {
-    server.mode(FakeSageMaker.Mode.SLOW);
+    server.mode(SageMakerStandIn.Mode.SLOW);
     SageMakerSettings settings =
         new SageMakerSettings(
             "vigil-deepar",
             server.url(),
-            FakeSageMaker.REGION,
+            SageMakerStandIn.REGION,
             10,
             1,
             1,
@@ -158,8 +159,8 @@ class SageMakerForecasterTest {
             Duration.ofMillis(50),
             120,
             100,
-            FakeSageMaker.lenientBreaker());
-    try (SageMakerForecaster f = server.forecaster(settings, (reason, nanos) -> {})) {
+            StandInForecasters.lenientBreaker());
+    try (SageMakerForecaster f = StandInForecasters.forecaster(settings, (reason, nanos) -> {})) {
       var inFlight = f.submit(List.of(DISK));
       var queued = f.submit(List.of(DISK));
       SageMakerForecaster.Outcome third = f.submit(List.of(DISK)).get(1, TimeUnit.SECONDS);
@@ -170,10 +171,46 @@ class SageMakerForecasterTest {
   }
 
   @Test
+  void aBatchThatTimedOutWaitingForARequestSlotIsNeverSent() throws Exception {
+    server.mode(SageMakerStandIn.Mode.SLOW);
+    SageMakerSettings settings =
+        new SageMakerSettings(
+            "vigil-deepar",
+            server.url(),
+            SageMakerStandIn.REGION,
+            10,
+            1,
+            4,
+            Duration.ofMillis(300),
+            Duration.ofMillis(50),
+            120,
+            100,
+            StandInForecasters.lenientBreaker());
+    try (SageMakerForecaster f = StandInForecasters.forecaster(settings, (reason, nanos) -> {})) {
+      var held = f.submit(List.of(DISK));
+      var queued = List.of(f.submit(List.of(DISK)), f.submit(List.of(DISK)));
+      assertThat(held.get(5, TimeUnit.SECONDS).reason()).isEqualTo(FailureReason.TIMEOUT);
+      for (var q : queued) {
+        assertThat(q.get(5, TimeUnit.SECONDS).reason()).isEqualTo(FailureReason.TIMEOUT);
+      }
+
+      server.mode(SageMakerStandIn.Mode.OK);
+      SageMakerForecaster.Outcome next = f.submit(List.of(DISK)).get(5, TimeUnit.SECONDS);
+      assertThat(next.succeeded())
+          .as("not stuck behind the calls that already fell back: %s", next.reason())
+          .isTrue();
+      assertThat(server.requests())
+          .as("the two batches that timed out in the queue never went out")
+          .extracting(SageMakerStandIn.Received::answeredWith)
+          .containsExactly(SageMakerStandIn.Mode.SLOW, SageMakerStandIn.Mode.OK);
+    }
+  }
+
+  @Test
   void fallsBackOnAResponseThatIsNotDeepAr() throws Exception {
-    server.mode(FakeSageMaker.Mode.GARBAGE);
+    server.mode(SageMakerStandIn.Mode.GARBAGE);
     try (SageMakerForecaster f =
-        forecaster(Duration.ofSeconds(5), FakeSageMaker.lenientBreaker())) {
+        forecaster(Duration.ofSeconds(5), StandInForecasters.lenientBreaker())) {
       assertThat(f.submit(List.of(DISK)).get(10, TimeUnit.SECONDS).reason())
           .isEqualTo(FailureReason.BAD_RESPONSE);
     }
@@ -183,7 +220,7 @@ class SageMakerForecasterTest {
   void breakerOpensOnFailuresAndClosesWhenHalfOpenTrialSucceeds() throws Exception {
     SageMakerSettings.BreakerSettings breaker =
         new SageMakerSettings.BreakerSettings(50, 4, 2, Duration.ofMillis(300), 1);
-    server.mode(FakeSageMaker.Mode.SERVER_ERROR);
+    server.mode(SageMakerStandIn.Mode.SERVER_ERROR);
     try (SageMakerForecaster f = forecaster(Duration.ofSeconds(5), breaker)) {
       assertThat(f.submit(List.of(DISK)).get(10, TimeUnit.SECONDS).reason())
           .isEqualTo(FailureReason.ERROR);
@@ -195,7 +232,7 @@ class SageMakerForecasterTest {
       assertThat(shortCircuited.reason()).isEqualTo(FailureReason.BREAKER_OPEN);
       assertThat(server.requests()).as("an open breaker makes no call").hasSize(2);
 
-      server.mode(FakeSageMaker.Mode.OK);
+      server.mode(SageMakerStandIn.Mode.OK);
       await("breaker half-opens and the trial call closes it")
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(50))

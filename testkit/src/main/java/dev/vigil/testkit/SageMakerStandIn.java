@@ -1,4 +1,4 @@
-package dev.vigil.forecast.sagemaker;
+package dev.vigil.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -14,51 +15,72 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * A local HTTP server speaking the SageMaker Runtime protocol: {@code POST
- * /endpoints/{name}/invocations}, answering a DeepAR response (mean = last target value + step, the
- * quantiles ±1) or the failure the test sets. It records every request as it arrived.
+ * The only stand-in Vigil's tests allow for AWS: a local HTTP server speaking the SageMaker Runtime
+ * {@code InvokeEndpoint} protocol ({@code POST /endpoints/{name}/invocations}, SigV4-signed JSON).
+ * It answers a DeepAR response (mean = last target value + step, the 0.1 and 0.9 quantiles ±1) or
+ * the failure the test sets: a 5xx, throttling, an answer later than any client timeout, garbage;
+ * and it can go {@link #down()} (connection refused) and come {@link #up()} on the same port. It
+ * records every request as it arrived.
  */
-public final class FakeSageMaker implements AutoCloseable {
-  /** Access key id the test clients sign with. */
+public final class SageMakerStandIn implements AutoCloseable {
+  /** Access key id test clients sign with. */
   public static final String ACCESS_KEY = "AKIDVIGILTEST";
 
-  /** Region the test clients sign for. */
+  /** Secret key test clients sign with. */
+  public static final String SECRET_KEY = "vigil-test-secret";
+
+  /** Region test clients sign for. */
   public static final String REGION = "eu-west-1";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration HELD = Duration.ofSeconds(30);
 
   /** How the server answers. */
   public enum Mode {
+    /** 200 with a DeepAR answer. */
     OK,
+    /** 500 {@code InternalFailure}. */
     SERVER_ERROR,
+    /** 429 {@code ThrottlingException}. */
     THROTTLED,
+    /** A DeepAR answer after {@link #slowBy} (until closed, at most 30 s, by default). */
     SLOW,
+    /** 200 with a body that is not a DeepAR answer. */
     GARBAGE
   }
 
-  private final HttpServer server;
   private final List<Received> requests = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final int port;
+  private HttpServer server;
   private volatile Mode mode = Mode.OK;
+  private volatile Duration slowBy = HELD;
   private volatile int predictionLength = 60;
 
   /** Starts on a free loopback port. */
-  public FakeSageMaker() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(Executors.newCachedThreadPool());
-    server.start();
+  public SageMakerStandIn() throws IOException {
+    server = bind(0);
+    port = server.getAddress().getPort();
   }
 
-  /** The runtime URL to point a client at. */
+  private HttpServer bind(int onPort) throws IOException {
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 0);
+    s.createContext("/", this::handle);
+    s.setExecutor(threads);
+    s.start();
+    return s;
+  }
+
+  /** The runtime URL to point a client at ({@code forecast.sagemaker.endpoint.url}). */
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + port;
   }
 
   /** Sets how the next requests are answered. */
@@ -66,9 +88,36 @@ public final class FakeSageMaker implements AutoCloseable {
     this.mode = mode;
   }
 
-  /** Points per prediction in OK answers. */
+  /** How long {@link Mode#SLOW} answers take (the default holds them until {@link #close()}). */
+  public void slowBy(Duration delay) {
+    this.slowBy = delay;
+  }
+
+  /** Points per prediction in DeepAR answers. */
   public void predictionLength(int n) {
     this.predictionLength = n;
+  }
+
+  /**
+   * Stops listening: new connections are refused, as by an endpoint that is gone. Requests being
+   * answered finish.
+   */
+  public synchronized void down() {
+    if (server != null) {
+      server.stop(0);
+      server = null;
+    }
+  }
+
+  /** Listens again on the same port. */
+  public synchronized void up() {
+    if (server == null) {
+      try {
+        server = bind(port);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on port " + port + " again", e);
+      }
+    }
   }
 
   /** Requests received so far. */
@@ -76,47 +125,22 @@ public final class FakeSageMaker implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Settings for a test endpoint on this server. */
-  public SageMakerSettings settings(
-      Duration timeout, int concurrency, SageMakerSettings.BreakerSettings breaker) {
-    return new SageMakerSettings(
-        "vigil-deepar",
-        url(),
-        REGION,
-        10,
-        concurrency,
-        4,
-        timeout,
-        Duration.ofMillis(50),
-        120,
-        100,
-        breaker);
-  }
-
-  /** A breaker that needs many failures to open. */
-  public static SageMakerSettings.BreakerSettings lenientBreaker() {
-    return new SageMakerSettings.BreakerSettings(100, 100, 100, Duration.ofSeconds(30), 1);
-  }
-
-  /** A forecaster signing with static test credentials. */
-  public SageMakerForecaster forecaster(
-      SageMakerSettings settings, SageMakerForecaster.CallListener listener) {
-    return new SageMakerForecaster(
-        settings,
-        SageMakerClients.create(
-            settings,
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(ACCESS_KEY, "vigil-test-secret"))),
-        listener);
+  /** How many requests were received so far. */
+  public int requestCount() {
+    return requests.size();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    Map<String, List<String>> headers = Map.copyOf(exchange.getRequestHeaders());
+    Mode now = mode;
     requests.add(
         new Received(
-            exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
-    Mode now = mode;
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            Map.copyOf(exchange.getRequestHeaders()),
+            body,
+            now,
+            System.nanoTime()));
     switch (now) {
       case OK -> reply(exchange, 200, Map.of(), answer(body));
       case SERVER_ERROR ->
@@ -129,11 +153,11 @@ public final class FakeSageMaker implements AutoCloseable {
               "{\"message\":\"Rate exceeded\"}".getBytes(StandardCharsets.UTF_8));
       case SLOW -> {
         try {
-          // Held until the test closes the server: longer than any client timeout.
-          release.await(30, TimeUnit.SECONDS);
+          release.await(slowBy.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+        // The client has usually given up by now: the write may fail, which is the point.
         reply(exchange, 200, Map.of(), answer(body));
       }
       case GARBAGE -> reply(exchange, 200, Map.of(), "{\"predictions\": 3}".getBytes());
@@ -178,10 +202,12 @@ public final class FakeSageMaker implements AutoCloseable {
     }
   }
 
+  /** Releases held answers and stops. */
   @Override
   public void close() {
     release.countDown();
-    server.stop(0);
+    down();
+    threads.shutdownNow();
   }
 
   /**
@@ -191,9 +217,16 @@ public final class FakeSageMaker implements AutoCloseable {
    * @param path request path
    * @param headers headers (names as the JDK server normalises them: first letter upper case)
    * @param body raw body
+   * @param answeredWith the mode the server was in when it arrived
+   * @param arrivedNanos {@link System#nanoTime()} at arrival
    */
   public record Received(
-      String method, String path, Map<String, List<String>> headers, byte[] body) {
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      byte[] body,
+      Mode answeredWith,
+      long arrivedNanos) {
     /** The first value of a header, case-insensitive name; null if absent. */
     public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
