@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -338,7 +339,13 @@ class SageMakerOutageIT {
         assertThat(watch.failures()).as("scrapes that found no app").isZero();
         String log = app.stderr();
         assertThat(log).doesNotContain("unhandled error").doesNotContain("OutOfMemoryError");
-        assertThat(log.split("state RUNNING -> REBALANCING", -1).length - 1)
+        assertThat(occurrences(log, "is failing"))
+            .as("one WARN each time the breaker opened")
+            .isEqualTo(at(changes, 1).size());
+        assertThat(occurrences(log, "answers again: forecasts come from SageMaker"))
+            .as("one INFO each time it closed")
+            .isEqualTo(at(changes, 0).size() - 1);
+        assertThat(occurrences(log, "state RUNNING -> REBALANCING"))
             .as("rebalances after start (a stalled stream thread leaves the group)")
             .isZero();
         assertThat(maxLatency).as("window to forecast once started, ms").isLessThan(5_000);
@@ -365,6 +372,10 @@ class SageMakerOutageIT {
       return SAGEMAKER;
     }
     return null;
+  }
+
+  private static int occurrences(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
   }
 
   private static double secondsAfter(List<Long> nanos, int index, long since) {

@@ -2,6 +2,7 @@ package dev.vigil.forecast.sagemaker;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -65,6 +66,7 @@ public final class SageMakerForecaster implements AutoCloseable {
                 .waitDurationInOpenState(b.openFor())
                 .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
                 .build());
+    this.breaker.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -79,6 +81,33 @@ public final class SageMakerForecaster implements AutoCloseable {
               return t;
             });
     this.executor.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Tells operators when forecasts stop and start coming from SageMaker: once when the breaker
+   * opens, once when it closes; failed trial calls in between only at INFO, every {@code openFor}.
+   */
+  private void logTransition(CircuitBreaker.StateTransition transition) {
+    Duration openFor = settings.breaker().openFor();
+    switch (transition) {
+      case CLOSED_TO_OPEN ->
+          LOGGER.warn(
+              "SageMaker endpoint {} is failing ({}% of the last calls): forecasts come from the"
+                  + " embedded model; trial calls in {} ms",
+              settings.endpoint(),
+              Math.round(breaker.getMetrics().getFailureRate()),
+              openFor.toMillis());
+      case HALF_OPEN_TO_OPEN ->
+          LOGGER.info(
+              "SageMaker endpoint {} failed its trial calls; next trial in {} ms",
+              settings.endpoint(),
+              openFor.toMillis());
+      case HALF_OPEN_TO_CLOSED ->
+          LOGGER.info(
+              "SageMaker endpoint {} answers again: forecasts come from SageMaker",
+              settings.endpoint());
+      default -> LOGGER.debug("SageMaker breaker of {}: {}", settings.endpoint(), transition);
+    }
   }
 
   /** The endpoint's name. */
