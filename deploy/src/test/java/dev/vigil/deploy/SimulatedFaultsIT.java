@@ -75,7 +75,7 @@ class SimulatedFaultsIT {
   // a round of commits through four stages whatever it carries (~0.5 s on a quiet machine, 10 s
   // and more at a load of 10 on 2 cores): the log says how much of the run went into waiting.
   private static final double SPEED = 0;
-  private static final Duration LOCKSTEP = Duration.ofMinutes(1);
+  private static final Duration LOCKSTEP = Duration.ofMinutes(2);
   private static final List<Fault> FAULTS =
       List.of(
           Fault.parse("latency:search@60m+4m*10"),
