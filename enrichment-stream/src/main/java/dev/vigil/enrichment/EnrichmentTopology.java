@@ -180,7 +180,7 @@ public final class EnrichmentTopology {
                     Named.as("split-spans-by-trace")),
                 SPANS_BY_TRACE)
             .process(
-                uncachedSupplier(
+                supplier(
                     () -> new EdgePairingProcessor(settings, metrics),
                     EdgePairingProcessor.PENDING_STORE,
                     EdgePairingProcessor.ORPHAN_STORE),
@@ -212,34 +212,16 @@ public final class EnrichmentTopology {
 
   private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> supplier(
       Supplier<Processor<String, byte[], KOut, VOut>> factory, String... storeNames) {
-    return supplier(factory, true, storeNames);
-  }
-
-  /**
-   * For processors that keep their whole state in memory and only write through to their stores
-   * (reading them once, on init), where the Streams record cache would only add a sorted-map insert
-   * and a later flush to every put and delete: the span pairing puts every span and deletes it
-   * again after the TTL, so its writes hardly ever collapse within a commit interval.
-   */
-  private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> uncachedSupplier(
-      Supplier<Processor<String, byte[], KOut, VOut>> factory, String... storeNames) {
-    return supplier(factory, false, storeNames);
-  }
-
-  private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> supplier(
-      Supplier<Processor<String, byte[], KOut, VOut>> factory,
-      boolean cached,
-      String... storeNames) {
     Set<StoreBuilder<?>> stores =
         Set.of(storeNames).stream()
             .map(
-                name -> {
-                  StoreBuilder<KeyValueStore<Bytes, byte[]>> store =
-                      Stores.keyValueStoreBuilder(
-                          Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
-                  return (StoreBuilder<?>)
-                      (cached ? store.withCachingEnabled() : store.withCachingDisabled());
-                })
+                name ->
+                    (StoreBuilder<?>)
+                        Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(name),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                            .withCachingEnabled())
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
     return new ProcessorSupplier<>() {
       @Override

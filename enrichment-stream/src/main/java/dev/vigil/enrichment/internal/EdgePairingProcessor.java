@@ -6,11 +6,17 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Pairs the spans of each trace into service-graph calls (input partitioned by trace id).
@@ -37,15 +43,24 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
   /** Spans by trace id, parent id and span id, waiting for their parent. */
   public static final String ORPHAN_STORE = "enrichment-edge-orphans";
 
+  private static final BytesSerializer BYTES = new BytesSerializer();
+
   private final long ttlMs;
   private final int maxPending;
   private final Counter unpaired;
   private final Counter refused;
   private final Counter accepted;
   private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<Bytes, byte[]> pending;
+  private KeyValueStore<Bytes, byte[]> orphans;
+  private long pendingCount;
   private long watermark = Long.MIN_VALUE;
-  // The waiting spans and orphans in memory, written through to the stores (see PairingState).
-  private final PairingState state = new PairingState();
+  // Why these in-memory indexes: without them every expiry tick decoded every waiting span (each
+  // span ~ttl/5s times) and every span opened a store iterator to look for orphaned children.
+  // Both are rebuilt from the stores in init(), so they follow restores and task migrations.
+  private final ExpiryIndex<Bytes> pendingByTime = new ExpiryIndex<>();
+  private final ExpiryIndex<Orphan> orphansByTime = new ExpiryIndex<>();
+  private final OrphanParents orphanParents = new OrphanParents();
 
   /** A processor with the given settings, counting into {@code metrics}. */
   public EdgePairingProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
@@ -59,10 +74,30 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
   @Override
   public void init(ProcessorContext<String, byte[]> processorContext) {
     this.context = processorContext;
-    watermark =
-        state.init(
-            processorContext.getStateStore(PENDING_STORE),
-            processorContext.getStateStore(ORPHAN_STORE));
+    this.pending = processorContext.getStateStore(PENDING_STORE);
+    this.orphans = processorContext.getStateStore(ORPHAN_STORE);
+    pendingCount = 0;
+    pendingByTime.clear();
+    orphansByTime.clear();
+    orphanParents.clear();
+    try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        SpanRef span = SpanRef.decode(entry.value);
+        pendingCount++;
+        pendingByTime.add(span.startMs(), entry.key);
+        watermark = Math.max(watermark, span.startMs());
+      }
+    }
+    try (KeyValueIterator<Bytes, byte[]> all = orphans.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = all.next();
+        SpanRef span = SpanRef.decode(entry.value);
+        Orphan orphan = new Orphan(entry.key, entry.key.get().length - span.spanId().length);
+        orphansByTime.add(span.startMs(), orphan);
+        orphanParents.add(orphan.key.get(), orphan.parentPrefix);
+      }
+    }
     processorContext.schedule(Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
@@ -78,36 +113,48 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
       }
       if (span.hasParent()) {
         Bytes parentKey = key(trace, span.parentSpanId(), null);
-        byte[] parentBytes = state.pending(parentKey);
+        byte[] parentBytes = pending.get(parentKey);
         if (parentBytes != null) {
           SpanRef parent = SpanRef.decode(parentBytes);
           if (pair(parent, span) && !parent.served()) {
-            state.putPending(parentKey, parent.asServed().encode(), parent.startMs());
+            pending.put(parentKey, parent.asServed().encode());
           }
         } else {
-          state.putOrphan(
-              key(trace, span.parentSpanId(), span.spanId()),
-              parentKey,
-              span.encode(),
-              span.startMs());
+          Bytes orphanKey = key(trace, span.parentSpanId(), span.spanId());
+          orphans.put(orphanKey, span.encode());
+          Orphan orphan = new Orphan(orphanKey, orphanKey.get().length - span.spanId().length);
+          orphansByTime.add(span.startMs(), orphan);
+          orphanParents.add(orphanKey.get(), orphan.parentPrefix);
         }
       }
       Bytes own = key(trace, span.spanId(), null);
-      for (PairingState.Orphan child : state.adoptChildren(own)) {
-        if (pair(span, SpanRef.decode(child.value()))) {
-          span = span.asServed();
+      if (orphanParents.mayContain(own.get(), own.get().length)) {
+        List<Bytes> adopted = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> children = orphans.prefixScan(own, BYTES)) {
+          while (children.hasNext()) {
+            KeyValue<Bytes, byte[]> child = children.next();
+            if (pair(span, SpanRef.decode(child.value))) {
+              span = span.asServed();
+            }
+            adopted.add(child.key);
+          }
         }
+        adopted.forEach(orphans::delete);
       }
       remember(own, span);
     }
   }
 
   private void remember(Bytes key, SpanRef span) {
-    if (state.pendingCount() >= maxPending) {
+    if (pendingCount >= maxPending) {
       refused.increment();
       return;
     }
-    state.putPending(key, span.encode(), span.startMs());
+    if (pending.get(key) == null) {
+      pendingCount++;
+      pendingByTime.add(span.startMs(), key);
+    }
+    pending.put(key, span.encode());
   }
 
   /** Emits the call between a parent and its child, if they form one; true if they did. */
@@ -154,7 +201,13 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
       return;
     }
     long cutoff = watermark - ttlMs;
-    for (byte[] value : state.expirePending(cutoff)) {
+    for (Bytes key : pendingByTime.removeBefore(cutoff)) {
+      byte[] value = pending.get(key);
+      if (value == null) {
+        continue;
+      }
+      pending.delete(key);
+      pendingCount--;
       SpanRef span = SpanRef.decode(value);
       if (span.isCaller() && !span.served()) {
         if (!span.node().isEmpty()) {
@@ -164,7 +217,20 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
         }
       }
     }
-    unpaired.increment(state.expireOrphans(cutoff));
+    long lost = 0;
+    for (Orphan orphan : orphansByTime.removeBefore(cutoff)) {
+      if (orphans.get(orphan.key) != null) {
+        orphans.delete(orphan.key);
+        lost++;
+      }
+    }
+    unpaired.increment(lost);
+    if (orphansByTime.isEmpty()) {
+      orphanParents.clear();
+    } else if (orphanParents.size() > 4L * orphansByTime.size() + 1_024) {
+      orphanParents.clear();
+      orphansByTime.forEach(orphan -> orphanParents.add(orphan.key.get(), orphan.parentPrefix));
+    }
   }
 
   private static Bytes key(byte[] trace, byte[] spanId, byte[] childId) {
@@ -176,4 +242,7 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     }
     return Bytes.wrap(buf.array());
   }
+
+  /** An orphan's store key; its first {@code parentPrefix} bytes are the trace and parent id. */
+  private record Orphan(Bytes key, int parentPrefix) {}
 }
