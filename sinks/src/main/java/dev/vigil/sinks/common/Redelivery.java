@@ -15,17 +15,36 @@ public final class Redelivery {
   private Redelivery() {}
 
   /**
-   * Runs {@code put}; if it throws RetriableException, asks for the batch again after {@code delay}
-   * and counts the hand-back in {@code redelivered}.
+   * Runs {@code put}; if it throws RetriableException, or an {@link HttpStatusException} that is
+   * retriable (a 429 or 5xx that outlasted {@link HttpTarget}'s retries, e.g. of a setup request
+   * while a node recovers), asks for the batch again after {@code delay} and counts the hand-back
+   * in {@code redelivered}. Any other refusal fails the task.
    */
   public static void after(
       SinkTaskContext context, Duration delay, SinkTaskMetrics.Counter redelivered, Runnable put) {
     try {
       put.run();
     } catch (RetriableException e) {
-      context.timeout(delay.toMillis());
-      redelivered.increment();
-      throw e;
+      throw handBack(context, delay, redelivered, e);
+    } catch (HttpStatusException e) {
+      if (!e.isRetriable()) {
+        throw e;
+      }
+      throw handBack(
+          context,
+          delay,
+          redelivered,
+          new RetriableException(e.getMessage() + "; Connect redelivers the batch", e));
     }
+  }
+
+  private static RetriableException handBack(
+      SinkTaskContext context,
+      Duration delay,
+      SinkTaskMetrics.Counter redelivered,
+      RetriableException e) {
+    context.timeout(delay.toMillis());
+    redelivered.increment();
+    return e;
   }
 }

@@ -54,10 +54,7 @@ public final class SearchSinkTask extends SinkTask {
   public void put(Collection<SinkRecord> records) {
     if (!records.isEmpty()) {
       Redelivery.after(
-          context,
-          config.http().retry().maxBackoff(),
-          redelivered,
-          () -> retriableWhenTransient(() -> writer().write(records)));
+          context, config.http().retry().maxBackoff(), redelivered, () -> writer().write(records));
     }
   }
 
@@ -93,23 +90,6 @@ public final class SearchSinkTask extends SinkTask {
               RandomGenerator.getDefault());
     }
     return writer;
-  }
-
-  /**
-   * Runs {@code write}, turning a 429 or 5xx that outlasted the retries of a setup request (probe,
-   * template, lifecycle policy: {@link HttpTarget#send}) into a {@link RetriableException}, as
-   * {@code _bulk} already does: a node that answers 503 while it recovers after a restart must
-   * delay the batch, not fail the task.
-   */
-  static void retriableWhenTransient(Runnable write) {
-    try {
-      write.run();
-    } catch (HttpStatusException e) {
-      if (e.isRetriable()) {
-        throw new RetriableException(e.getMessage() + "; Connect redelivers the batch", e);
-      }
-      throw e;
-    }
   }
 
   @Override

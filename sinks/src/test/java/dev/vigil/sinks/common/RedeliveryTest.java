@@ -56,6 +56,40 @@ class RedeliveryTest {
     assertThat(redelivered.value()).isZero();
   }
 
+  @Test
+  void aRefusalThatOutlastedTheRetriesIsHandedBackAndOtherRefusalsFailTheTask() {
+    RecordingContext context = new RecordingContext();
+
+    assertThatThrownBy(
+            () ->
+                Redelivery.after(
+                    context,
+                    Duration.ofSeconds(10),
+                    redelivered,
+                    () -> {
+                      throw new HttpStatusException("GET", "http://node:9200", 503, "recovering");
+                    }))
+        .isInstanceOf(RetriableException.class)
+        .hasMessageContaining("answered 503")
+        .hasMessageContaining("Connect redelivers the batch");
+    assertThat(context.timeout.get()).isEqualTo(10_000);
+    assertThat(redelivered.value()).isEqualTo(1);
+
+    assertThatThrownBy(
+            () ->
+                Redelivery.after(
+                    context,
+                    Duration.ofSeconds(10),
+                    redelivered,
+                    () -> {
+                      throw new HttpStatusException("PUT", "http://node:9200", 403, "no privilege");
+                    }))
+        .isInstanceOf(HttpStatusException.class)
+        .isNotInstanceOf(RetriableException.class)
+        .hasMessageContaining("answered 403");
+    assertThat(redelivered.value()).isEqualTo(1);
+  }
+
   /** Only what Redelivery uses: the timeout it sets. */
   private static final class RecordingContext implements SinkTaskContext {
     final AtomicLong timeout = new AtomicLong(-1);
