@@ -33,7 +33,7 @@ import java.util.Map;
  * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
  *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
  *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
- *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [name=pipeline] [out=perf/results]
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results]
  * </pre>
  */
 public final class PipelineBench {
@@ -63,11 +63,17 @@ public final class PipelineBench {
     boolean simulate = !opts.getOrDefault("simulate", "true").equals("false");
     Files.createDirectories(out);
     PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    // Faults start at different phases of the 1-minute window (30 s in, on the boundary, 30 s in):
+    // one on a window boundary is the slowest to alert, since its first window holds a full minute.
     List<Fault> faults =
-        List.of(
-            Fault.parse("latency:search@90s+150s*10"),
-            Fault.parse("errors:fraud@5m+150s*0.5"),
-            Fault.parse("latency:pricing@510s+150s*10"));
+        Arrays.stream(
+                opts.getOrDefault(
+                        "faults",
+                        "latency:search@90s+150s*10,errors:fraud@5m+150s*0.5,"
+                            + "latency:pricing@510s+150s*10")
+                    .split(","))
+            .map(Fault::parse)
+            .toList();
 
     Path dir = Files.createTempDirectory("vigil-pipeline-bench");
     Instant started = Instant.now();
