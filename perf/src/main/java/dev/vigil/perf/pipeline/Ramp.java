@@ -49,7 +49,7 @@ final class Ramp {
       steps.add(step);
       log.printf(
           "ramp step %,d points/s: offered %,.0f, folded %,.0f points/s %,.0f spans/s %,.0f logs/s,"
-              + " lag %,d -> %,d (%s), CPU %.2f s/s, load %.1f, %s%n",
+              + " lag %,d -> %,d (%s), CPU %.2f s/s (Vigil %.2f, broker %.2f), load %.1f, %s%n",
           target,
           step.offeredPoints,
           step.foldedPoints,
@@ -59,6 +59,8 @@ final class Ramp {
           step.lagEnd,
           step.lagDetail,
           step.cpuPerSecond,
+          step.vigilCpuPerSecond,
+          step.brokerCpuPerSecond,
           step.loadAverage,
           step.stable() ? "stable" : "LAG GROWS");
       unstableInRow = step.stable() ? 0 : unstableInRow + 1;
@@ -75,7 +77,7 @@ final class Ramp {
     double points0 = pipeline.count("vigil.enrichment.accepted", "source", "metrics");
     double spans0 = pipeline.count("vigil.enrichment.accepted", "source", "spans");
     double logs0 = pipeline.count("vigil.enrichment.accepted", "source", "logs");
-    long cpu0 = Cpu.processNanos();
+    ThreadCpu cpu0 = ThreadCpu.now();
     long start = System.nanoTime();
     long end = start + length.toNanos();
     long sent = 0;
@@ -99,7 +101,7 @@ final class Ramp {
     slots.acquire(CONCURRENCY);
     slots.release(CONCURRENCY);
     long elapsed = System.nanoTime() - start;
-    long cpu = Cpu.processNanos() - cpu0;
+    ThreadCpu.Split cpu = ThreadCpu.now().since(cpu0);
     LagProbe.Snapshot after = lag.look();
     double seconds = elapsed / 1e9;
     if (failed.get() > 0) {
@@ -115,7 +117,9 @@ final class Ramp {
         before.totalLag(),
         after.totalLag(),
         after.describe(),
-        cpu / (double) elapsed,
+        cpu.process() / (double) elapsed,
+        cpu.vigil() / (double) elapsed,
+        cpu.broker() / (double) elapsed,
         Cpu.loadAverage());
   }
 
@@ -150,6 +154,8 @@ final class Ramp {
    * @param lagEnd the same at the end
    * @param lagDetail lag per app at the end
    * @param cpuPerSecond process CPU seconds per wall second
+   * @param vigilCpuPerSecond of which Vigil's (bridge, apps, GC; not the broker nor the load)
+   * @param brokerCpuPerSecond of which the embedded broker's
    * @param loadAverage the machine's 1-minute load average at the end
    */
   record Step(
@@ -163,6 +169,8 @@ final class Ramp {
       long lagEnd,
       String lagDetail,
       double cpuPerSecond,
+      double vigilCpuPerSecond,
+      double brokerCpuPerSecond,
       double loadAverage) {
 
     /**
@@ -177,9 +185,14 @@ final class Ramp {
       return foldedPoints + foldedSpans + foldedLogs;
     }
 
-    /** CPU seconds per 100,000 telemetry items folded. */
+    /** CPU seconds of the whole process per 100,000 telemetry items folded. */
     double cpuPer100k() {
       return foldedItems() > 0 ? cpuPerSecond / foldedItems() * 100_000 : Double.NaN;
+    }
+
+    /** Items folded per CPU-second of Vigil's own threads. */
+    double itemsPerVigilCpuSecond() {
+      return vigilCpuPerSecond > 0 ? foldedItems() / vigilCpuPerSecond : Double.NaN;
     }
   }
 }

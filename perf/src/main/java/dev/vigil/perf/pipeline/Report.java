@@ -20,13 +20,14 @@ final class Report {
     md.append("## Ramp: synthetic OTLP through the bridge and every app\n\n");
     md.append(
         "| target points/s | offered points/s | folded points/s | spans/s | log records/s |"
-            + " items/s | lag start → end (records) | CPU s/s | CPU s per 100k items | load |"
-            + " stable |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " items/s | lag start → end (records) | CPU s/s: process / Vigil / broker |"
+            + " CPU s per 100k items | items per Vigil CPU-second | load | stable |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Ramp.Step s : ramp) {
       md.append(
           String.format(
-              "| %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %.2f | %.2f | %.1f | %s |%n",
+              "| %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %.2f / %.2f / %.2f |"
+                  + " %.2f | %,.0f | %.1f | %s |%n",
               s.target(),
               s.offeredPoints(),
               s.foldedPoints(),
@@ -36,7 +37,10 @@ final class Report {
               s.lagStart(),
               s.lagEnd(),
               s.cpuPerSecond(),
+              s.vigilCpuPerSecond(),
+              s.brokerCpuPerSecond(),
               s.cpuPer100k(),
+              s.itemsPerVigilCpuSecond(),
               s.loadAverage(),
               s.stable() ? "yes" : "no (" + s.lagDetail() + ")"));
     }
@@ -70,6 +74,14 @@ final class Report {
           String.format(
               "| per CPU-second (whole process: broker, bridge, apps, load generator) | %,.0f items |%n",
               best.foldedItems() / best.cpuPerSecond()));
+      md.append(
+          String.format(
+              "| per CPU-second of Vigil's threads (bridge, apps, their clients, GC; not the broker"
+                  + " nor the load generator) | %,.0f items (%.2f of %.2f CPU s/s; broker %.2f) |%n",
+              best.itemsPerVigilCpuSecond(),
+              best.vigilCpuPerSecond(),
+              best.cpuPerSecond(),
+              best.brokerCpuPerSecond()));
       md.append(
           String.format("| CPU per 100k items at that rate | %.2f CPU s |%n", best.cpuPer100k()));
     }
