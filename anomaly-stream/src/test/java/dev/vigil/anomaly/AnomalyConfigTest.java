@@ -40,7 +40,8 @@ class AnomalyConfigTest {
             .settings();
     assertThat(settings)
         .isEqualTo(
-            new AnomalySettings(new DetectorSettings(30, 20, 0.999), 0.999, 0.9, 2, 4, false));
+            new AnomalySettings(
+                new DetectorSettings(30, 20, 0.999), 0.999, 0.9, 2, 4, false, true));
   }
 
   @Test
