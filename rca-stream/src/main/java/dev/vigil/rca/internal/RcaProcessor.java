@@ -32,12 +32,12 @@ import org.slf4j.LoggerFactory;
  * record of T and judge a window half folded in, so the same data could give different versions.
  *
  * <p>Waiting for a later record costs a whole window in live operation, so a wall-clock trigger
- * evaluates T earlier: {@code evaluateDelay} of wall-clock time after the first record of T (time
- * in (T − interval, T]) arrived, the upstream stages have had that long to hand over the rest of
- * window T (the enrichment emits a window's signals and edges together). Whichever comes first
- * evaluates T, once: {@link Clock#evaluatedAt} is kept in the store, so a restart neither evaluates
- * T again nor goes back to an earlier time. Without wall-clock advance (a replay, or a delay of 0)
- * only the event-time rule runs, so the output depends on the input alone.
+ * evaluates T earlier: {@code evaluateDelay} of wall-clock time after the first anomaly or edge
+ * window of T (time in (T − interval, T]) arrived, the upstream stages have had that long to hand
+ * over the rest of window T (the enrichment emits a window's signals and edges together). Whichever
+ * comes first evaluates T, once: {@link Clock#evaluatedAt} is kept in the store, so a restart
+ * neither evaluates T again nor goes back to an earlier time. Without wall-clock advance (a replay,
+ * or a delay of 0) only the event-time rule runs, so the output depends on the input alone.
  */
 public final class RcaProcessor implements Processor<Object, Object, String, SpecificRecord> {
   /** The engine's state store: {@value}. */
@@ -113,8 +113,12 @@ public final class RcaProcessor implements Processor<Object, Object, String, Spe
       evaluate(due, "event_time");
     }
     // The evaluation this record belongs to: the first multiple of the interval at or after it.
+    // Only window records (anomalies, edge windows: they carry their window's end and come after
+    // it closed, all of one window within seconds) start the wall-clock wait. A change is written
+    // when it happens, before its window's records: waiting from it would evaluate T before them.
     long belongsTo = due + interval;
-    if (belongsTo > clock.evaluatedAt && belongsTo > clock.pending) {
+    boolean windowRecord = !(record.value() instanceof ChangeEvent);
+    if (windowRecord && belongsTo > clock.evaluatedAt && belongsTo > clock.pending) {
       clock = new Clock(clock.evaluatedAt, belongsTo);
       pendingSince = context.currentSystemTimeMs();
       state.put(CLOCK_KEY, clock.write());

@@ -3,6 +3,7 @@ package dev.vigil.rca.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.schemas.Alert;
+import dev.vigil.schemas.ChangeEvent;
 import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.NodeKind;
 import dev.vigil.schemas.SignalType;
@@ -150,6 +151,45 @@ class RcaProcessorTest {
     assertThat(evaluations("wall_clock")).isEqualTo(2);
     assertThat(incidents(restarted))
         .allSatisfy(i -> assertThat(i.getUpdatedAt()).isEqualTo(Scenario.minute(12)));
+  }
+
+  @Test
+  void aChangeBeforeItsWindowsRecordsDoesNotStartTheWallClockWait() {
+    long wall = Scenario.T0.toEpochMilli();
+    MockProcessorContext<String, SpecificRecord> context = start(wall);
+    RcaProcessor processor = new RcaProcessor(RcaSettings.defaults(), metrics);
+    processor.init(context);
+    feed(processor, minutes(world, 0, 10));
+    punctuate(context, wall + 5_000);
+    assertThat(evaluations("wall_clock")).as("10:10 by wall clock").isEqualTo(1);
+    // A deploy at 10:10:30, written as it happens: it belongs to the evaluation at 10:11, but the
+    // records of minute 10 come after 10:11. Waiting from the deploy would evaluate 10:11 first.
+    ChangeEvent deploy =
+        ChangeEvent.newBuilder(
+                (ChangeEvent) new Scenario().deploy("payment", 10, "v2.3").events(0).get(0).value())
+            .setAt(Scenario.minute(10).plusSeconds(30))
+            .build();
+    processor.process(new Record<>("payment", deploy, deploy.getAt().toEpochMilli()));
+    punctuate(context, wall + 11_000);
+    assertThat(evaluations("wall_clock")).as("no window record of 10:11 yet").isEqualTo(1);
+
+    feed(processor, minutes(world, 10, 11));
+    punctuate(context, wall + 15_999);
+    assertThat(incidents(context)).isEmpty();
+    punctuate(context, wall + 16_000);
+    assertThat(evaluations("wall_clock")).isEqualTo(2);
+    assertThat(incidents(context))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getUpdatedAt()).isEqualTo(Scenario.minute(11));
+              assertThat(i.getServices()).contains("payment");
+            });
+  }
+
+  private static void punctuate(MockProcessorContext<String, SpecificRecord> context, long now) {
+    context.setCurrentSystemTimeMs(now);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
   }
 
   @Test
