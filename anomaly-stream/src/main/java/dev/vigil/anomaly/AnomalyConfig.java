@@ -37,6 +37,12 @@ public final class AnomalyConfig {
       "Emit a per-service health episode (series 'service.health') combining latency, errors,"
           + " traffic, saturation and log errors.";
 
+  public static final String HEALTH_FAST_START_CONFIG = "anomaly.service.health.fast.start";
+  private static final String HEALTH_FAST_START_DOC =
+      "Start a service-health episode while its window's series still arrive, as soon as their"
+          + " combined score is critical (>= 0.9999), instead of judging the window when the next"
+          + " one arrives (a minute later). The same START, earlier: never an extra one.";
+
   private static final String GROUP = "Anomaly stream";
 
   private final CoreConfig config;
@@ -126,6 +132,17 @@ public final class AnomalyConfig {
         ++order,
         Width.SHORT,
         "Service health");
+    def.define(
+        HEALTH_FAST_START_CONFIG,
+        Type.BOOLEAN,
+        true,
+        null,
+        Importance.LOW,
+        HEALTH_FAST_START_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Service health fast start");
   }
 
   /** The shared settings. */
@@ -160,6 +177,7 @@ public final class AnomalyConfig {
         close,
         config.getInt(MIN_DURATION_CONFIG),
         config.getInt(CLOSE_AFTER_CONFIG),
-        config.getBoolean(HEALTH_CONFIG));
+        config.getBoolean(HEALTH_CONFIG),
+        config.getBoolean(HEALTH_FAST_START_CONFIG));
   }
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param closeAfterPoints quiet windows in a row before an episode ends (default {@value
  *     #DEFAULT_CLOSE_AFTER})
  * @param serviceHealth whether to emit a per-service health episode per window
+ * @param healthFastStart whether a health episode starts while its window's series still arrive, as
+ *     soon as their combined score is critical (else only when the next window arrives)
  */
 public record AnomalySettings(
     DetectorSettings detector,
@@ -24,7 +26,8 @@ public record AnomalySettings(
     double closeThreshold,
     int minDurationPoints,
     int closeAfterPoints,
-    boolean serviceHealth) {
+    boolean serviceHealth,
+    boolean healthFastStart) {
   /** Default episode threshold: {@value}. */
   public static final double DEFAULT_THRESHOLD = 0.99;
 
@@ -66,7 +69,20 @@ public record AnomalySettings(
         DEFAULT_CLOSE_THRESHOLD,
         DEFAULT_MIN_DURATION,
         DEFAULT_CLOSE_AFTER,
+        true,
         true);
+  }
+
+  /** The same settings with the health fast start on or off. */
+  public AnomalySettings withHealthFastStart(boolean on) {
+    return new AnomalySettings(
+        detector,
+        threshold,
+        closeThreshold,
+        minDurationPoints,
+        closeAfterPoints,
+        serviceHealth,
+        on);
   }
 
   /** The severity band of a score: CRITICAL, WARNING, else INFO. */

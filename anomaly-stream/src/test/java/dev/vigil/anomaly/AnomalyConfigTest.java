@@ -36,11 +36,14 @@ class AnomalyConfigTest {
                     "anomaly.close.threshold", "0.9",
                     "anomaly.min.duration.points", "2",
                     "anomaly.close.after.points", "4",
-                    "anomaly.service.health", "false"))
+                    "anomaly.service.health", "false",
+                    "anomaly.service.health.fast.start", "false"))
             .settings();
     assertThat(settings)
         .isEqualTo(
-            new AnomalySettings(new DetectorSettings(30, 20, 0.999), 0.999, 0.9, 2, 4, false));
+            new AnomalySettings(
+                new DetectorSettings(30, 20, 0.999), 0.999, 0.9, 2, 4, false, false));
+    assertThat(AnomalySettings.defaults().healthFastStart()).isTrue();
   }
 
   @Test

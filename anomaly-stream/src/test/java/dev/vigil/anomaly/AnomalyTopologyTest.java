@@ -156,11 +156,155 @@ class AnomalyTopologyTest {
       assertThat(start.getSeries())
           .isEqualTo(new SeriesKey("checkout", "service.health", List.of()));
       assertThat(start.getDetector()).isEqualTo(HealthProcessor.DETECTOR);
-      assertThat(start.getObserved()).as("anomalous series in the window").isEqualTo(2);
       assertThat(start.getScore()).isGreaterThan(0.9999);
       assertThat(start.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(300)));
+      // Fast start: the START went out as soon as the window's first series made it critical;
+      // the full judgement of the window follows as an UPDATE with its final figures.
+      assertThat(start.getObserved()).as("anomalous series so far").isEqualTo(1);
+      AnomalyEvent judged = health.get(1);
+      assertThat(judged.getPhase()).isEqualTo(AnomalyPhase.UPDATE);
+      assertThat(judged.getId()).isEqualTo(start.getId());
+      assertThat(judged.getAt()).isEqualTo(start.getAt());
+      assertThat(judged.getObserved()).as("anomalous series in the window").isEqualTo(2);
       assertThat(health).extracting(AnomalyEvent::getPhase).last().isEqualTo(AnomalyPhase.END);
     }
+  }
+
+  @Test
+  void shouldStartSeriesEpisodeAtOnceOnACriticalScore() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      TestOutputTopic<String, AnomalyEvent> out = output(driver);
+      Random noise = new Random(5);
+      for (int m = 0; m < 200; m++) {
+        pipe(in, LATENCY, latency(m, 120 * (1 + 0.05 * noise.nextGaussian())));
+      }
+      assertThat(out.readValuesToList()).isEmpty();
+      pipe(in, LATENCY, latency(200, 1200));
+      // One window, ten times slower: no minimum duration for a critical score.
+      assertThat(out.readValuesToList())
+          .filteredOn(e -> e.getSeries().equals(LATENCY))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getPhase()).isEqualTo(AnomalyPhase.START);
+                assertThat(e.getScore()).isGreaterThanOrEqualTo(AnomalySettings.CRITICAL_SCORE);
+                assertThat(e.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(200)));
+                assertThat(e.getAt()).isEqualTo(T0.plus(Duration.ofMinutes(201)));
+              });
+    }
+  }
+
+  @Test
+  void shouldStartServiceHealthWithinTheWindowOnceItIsCriticalAndNeverTwice() {
+    List<AnomalyEvent> first = null;
+    for (int run = 0; run < 2; run++) {
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      try (TopologyTestDriver driver =
+          new TopologyTestDriver(
+              AnomalyTopology.build(
+                  AnomalySettings.defaults(), topics, new AnomalyMetrics(metrics)),
+              props())) {
+        TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+        TestOutputTopic<String, AnomalyEvent> out = output(driver);
+        Random noise = new Random(6);
+        for (int m = 0; m < 200; m++) {
+          pipe(in, LATENCY, latency(m, 120 * (1 + 0.05 * noise.nextGaussian())));
+          pipe(in, ERRORS, errors(m, 1000, noise.nextInt(3)));
+        }
+        assertThat(out.readValuesToList()).isEmpty();
+        // Minute 200: half the calls fail. Its latency is normal and comes first.
+        pipe(in, LATENCY, latency(200, 120));
+        assertThat(out.readValuesToList()).isEmpty();
+        pipe(in, ERRORS, errors(200, 1000, 500));
+        List<AnomalyEvent> early = health(out.readValuesToList());
+        assertThat(early)
+            .as("no later window arrived: the START goes out while window 200 is still open")
+            .singleElement()
+            .satisfies(
+                e -> {
+                  assertThat(e.getPhase()).isEqualTo(AnomalyPhase.START);
+                  assertThat(e.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(200)));
+                  assertThat(e.getAt()).isEqualTo(T0.plus(Duration.ofMinutes(201)));
+                  assertThat(e.getSeverity()).isEqualTo(Severity.CRITICAL);
+                });
+        // The rest of the fault, then recovery: one START, UPDATEs, one END, one id.
+        List<AnomalyEvent> all = new java.util.ArrayList<>(early);
+        for (int m = 201; m < 230; m++) {
+          boolean bad = m < 205;
+          pipe(in, LATENCY, latency(m, 120 * (1 + 0.05 * noise.nextGaussian())));
+          pipe(in, ERRORS, errors(m, 1000, bad ? 500 : noise.nextInt(3)));
+        }
+        all.addAll(health(out.readValuesToList()));
+        assertThat(all).extracting(AnomalyEvent::getId).containsOnly(early.get(0).getId());
+        assertThat(all).filteredOn(e -> e.getPhase() == AnomalyPhase.START).hasSize(1);
+        assertThat(all.get(1).getPhase())
+            .as("the full judgement of window 200: an UPDATE")
+            .isEqualTo(AnomalyPhase.UPDATE);
+        assertThat(all).extracting(AnomalyEvent::getPhase).last().isEqualTo(AnomalyPhase.END);
+        assertThat(metrics.get("vigil.anomaly.health.fast.starts").counter().count()).isEqualTo(1);
+        if (first == null) {
+          first = all;
+        } else {
+          assertThat(all).as("the same events on a replay").isEqualTo(first);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldCountRevisionsOfTheLastWindowWithoutScoringThemAgain() {
+    List<AnomalyEvent> withoutRevisions = null;
+    for (boolean revise : List.of(false, true)) {
+      registry = new SimpleMeterRegistry();
+      try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+        TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+        TestOutputTopic<String, AnomalyEvent> out = output(driver);
+        Random noise = new Random(7);
+        for (int m = 0; m < 320; m++) {
+          double p95 = (m >= 300 && m < 308 ? 400 : 120) * (1 + 0.05 * noise.nextGaussian());
+          pipe(in, LATENCY, latency(m, p95));
+          if (revise) {
+            // The enrichment's final values at the end of the grace: a revision, not a new window.
+            SignalWindow revision = latency(m, p95 * 3);
+            revision.setRevision(1);
+            pipe(in, LATENCY, revision);
+          }
+        }
+        List<AnomalyEvent> events = out.readValuesToList();
+        if (!revise) {
+          withoutRevisions = events;
+          assertThat(events).isNotEmpty();
+        } else {
+          assertThat(events)
+              .as("the same episodes and health as without the revisions")
+              .isEqualTo(withoutRevisions);
+          assertThat(registry.get("vigil.anomaly.revisions").counter().count()).isEqualTo(320);
+          assertThat(count("late")).isZero();
+          assertThat(count("scored") + count("warmup")).isEqualTo(320);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldScoreARevisionThatIsTheSeriesFirstEmissionOfItsWindow() {
+    try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+      TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+      pipe(in, LATENCY, latency(10, 100));
+      // Late calls made a series of minute 11 that had none in the first emission.
+      SignalWindow revision = latency(11, 100);
+      revision.setRevision(1);
+      pipe(in, LATENCY, revision);
+      assertThat(count("warmup")).isEqualTo(2);
+      assertThat(registry.get("vigil.anomaly.revisions").counter().count()).isZero();
+    }
+  }
+
+  private static List<AnomalyEvent> health(List<AnomalyEvent> events) {
+    return events.stream()
+        .filter(e -> e.getSeries().getSignal().equals(HealthProcessor.HEALTH_SIGNAL))
+        .toList();
   }
 
   @Test

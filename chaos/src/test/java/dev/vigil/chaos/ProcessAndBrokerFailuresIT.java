@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.deploy.cli.VigilApps;
 import dev.vigil.deploy.cli.VigilCommand;
 import dev.vigil.deploy.replay.OtlpReplay;
+import dev.vigil.rca.RcaConfig;
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.testkit.KafkaCluster;
@@ -179,6 +180,11 @@ class ProcessAndBrokerFailuresIT {
                               "0",
                               "kafka.fetch.max.wait.ms",
                               "20",
+                              // Event time only, as `vigil replay otlp` runs rca for the baseline:
+                              // a wall-clock evaluation during the fault's pause would make the
+                              // versions depend on timing, not on what was lost or duplicated.
+                              RcaConfig.EVALUATE_DELAY_CONFIG,
+                              "0",
                               // A killed member holds its partitions until its session expires:
                               // the 45 s default would be the whole recovery time.
                               "kafka.session.timeout.ms",

@@ -199,6 +199,44 @@ class ForecastTopologyTest {
   }
 
   @Test
+  void revisionsOfTheLastWindowAreCountedAndNeitherLearnedNorForecastAgain() {
+    List<Forecast> withoutRevisions = new ArrayList<>();
+    List<Forecast> withRevisions = new ArrayList<>();
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry revised = new SimpleMeterRegistry();
+    for (boolean revise : List.of(false, true)) {
+      SimpleMeterRegistry metrics = revise ? revised : first;
+      try (TopologyTestDriver driver =
+          new TopologyTestDriver(
+              ForecastTopology.build(settings(5), topics, new ForecastMetrics(metrics), null),
+              props())) {
+        TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+        TestOutputTopic<SeriesKey, Forecast> out = output(driver);
+        for (int m = 0; m < 150; m++) {
+          double rate = 100 + 20 * Math.sin(2 * Math.PI * m / 60);
+          pipe(in, CALLS, traffic(m, rate, 1));
+          if (revise) {
+            // The enrichment's revision at the end of the grace: final values, same window.
+            SignalWindow revision = traffic(m, rate * 1.5, 1);
+            revision.setRevision(1);
+            pipe(in, CALLS, revision);
+          }
+        }
+        (revise ? withRevisions : withoutRevisions).addAll(out.readValuesToList());
+      }
+    }
+    assertThat(withoutRevisions).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(withRevisions)
+        .as("the same forecasts, at the same cadence, as without the revisions")
+        .isEqualTo(withoutRevisions);
+    assertThat(revised.get("vigil.forecast.revisions").counter().count()).isEqualTo(150);
+    assertThat(revised.get("vigil.forecast.windows").tag("outcome", "late").counter().count())
+        .isZero();
+    assertThat(revised.get("vigil.forecast.windows").tag("outcome", "learned").counter().count())
+        .isEqualTo(first.get("vigil.forecast.windows").tag("outcome", "learned").counter().count());
+  }
+
+  @Test
   void sageMakerForecastsReplaceTheEmbeddedOnesAndFailuresFallBackWithTheirReason()
       throws Exception {
     try (SageMakerStandIn server = new SageMakerStandIn();

@@ -1,6 +1,7 @@
 package dev.vigil.rca;
 
 import dev.vigil.rca.internal.RcaSettings;
+import dev.vigil.runtime.config.ConfigError;
 import dev.vigil.runtime.config.CoreConfig;
 import java.time.Duration;
 import org.apache.kafka.common.config.ConfigDef;
@@ -38,6 +39,13 @@ public final class RcaConfig {
   private static final String EVALUATE_INTERVAL_DOC =
       "Stream-time period of ranking, merging, resolution and ageing; new incident versions and"
           + " alerts are published at this pace.";
+  public static final String EVALUATE_DELAY_CONFIG = "rca.evaluate.delay.ms";
+  private static final String EVALUATE_DELAY_DOC =
+      "Wall-clock time after the first record of an evaluation time T (an anomaly or edge window"
+          + " ending at T) after which T is evaluated and its incident versions and alerts"
+          + " published, without waiting for a record later than T (which costs a whole window)."
+          + " Must be shorter than rca.evaluate.interval.ms. 0 disables it: event time only, as"
+          + " replays need.";
   public static final String MAX_ROOT_CAUSES_CONFIG = "rca.root.causes.max";
   private static final String MAX_ROOT_CAUSES_DOC = "Ranked root causes kept per incident.";
   public static final String GENERATOR_URL_CONFIG = "rca.alert.generator.url";
@@ -106,6 +114,17 @@ public final class RcaConfig {
         ++order,
         "Evaluate interval");
     def.define(
+        EVALUATE_DELAY_CONFIG,
+        Type.LONG,
+        d.evaluateDelay().toMillis(),
+        Range.between(0, 3_600_000),
+        Importance.MEDIUM,
+        EVALUATE_DELAY_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Evaluate delay");
+    def.define(
         MAX_ROOT_CAUSES_CONFIG,
         Type.INT,
         d.maxRootCauses(),
@@ -151,6 +170,20 @@ public final class RcaConfig {
 
   /** The engine's settings. */
   public RcaSettings settings() {
+    long delay = config.getLong(EVALUATE_DELAY_CONFIG);
+    long interval = config.getLong(EVALUATE_INTERVAL_CONFIG);
+    if (delay >= interval) {
+      throw new ConfigError(
+          EVALUATE_DELAY_CONFIG,
+          EVALUATE_DELAY_CONFIG
+              + " ("
+              + delay
+              + ") must be shorter than "
+              + EVALUATE_INTERVAL_CONFIG
+              + " ("
+              + interval
+              + "): the next window's records would always come first; use 0 to disable it");
+    }
     return new RcaSettings(
         millis(WINDOW_CONFIG),
         millis(CORRELATION_WINDOW_CONFIG),
@@ -160,6 +193,7 @@ public final class RcaConfig {
         millis(EDGE_TTL_CONFIG),
         millis(CHANGE_LOOKBACK_CONFIG),
         millis(EVALUATE_INTERVAL_CONFIG),
+        millis(EVALUATE_DELAY_CONFIG),
         config.getInt(MAX_ROOT_CAUSES_CONFIG),
         config.getString(GENERATOR_URL_CONFIG));
   }

@@ -48,6 +48,20 @@ class RcaConfigTest {
         .hasMessageContaining("rca.window.ms");
   }
 
+  @Test
+  void readsTheEvaluationDelayAndRejectsOneAsLongAsTheInterval() {
+    assertThat(RcaSettings.defaults().evaluateDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config(Map.of("rca.evaluate.delay.ms", "0")).settings().evaluateDelay()).isZero();
+    assertThat(config(Map.of("rca.evaluate.delay.ms", "2500")).settings().evaluateDelay())
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(() -> config(Map.of("rca.evaluate.delay.ms", "60000")).settings())
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("rca.evaluate.delay.ms (60000) must be shorter than");
+    assertThatThrownBy(() -> config(Map.of("rca.evaluate.delay.ms", "-1")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("rca.evaluate.delay.ms");
+  }
+
   private static RcaConfig config(Map<String, String> values) {
     ConfigDef definition = CoreConfig.definition();
     RcaConfig.define(definition);

@@ -99,7 +99,15 @@ final class RcaDriver implements AutoCloseable {
 
   /** Pipes the scenario's first {@code minutes} and collects what comes out. */
   RcaDriver run(Scenario scenario, int minutes) {
-    for (Scenario.Event e : scenario.events(minutes)) {
+    return run(scenario, 0, minutes);
+  }
+
+  /** Pipes the scenario's minutes [from, to) and collects what comes out. */
+  RcaDriver run(Scenario scenario, int from, int to) {
+    for (Scenario.Event e : scenario.events(to)) {
+      if (!e.timestamp().isAfter(Scenario.minute(from))) {
+        continue;
+      }
       if (e.value() instanceof AnomalyEvent a) {
         anomalies.pipeInput((String) e.key(), a, e.timestamp());
       } else if (e.value() instanceof EdgeWindow w) {
@@ -108,6 +116,14 @@ final class RcaDriver implements AutoCloseable {
         changes.pipeInput((String) e.key(), (ChangeEvent) e.value(), e.timestamp());
       }
     }
+    incidentLog.addAll(incidents.readValuesToList());
+    alertLog.addAll(alerts.readValuesToList());
+    return this;
+  }
+
+  /** Advances the driver's wall clock (wall-clock punctuators fire) and collects the output. */
+  RcaDriver advanceWallClock(java.time.Duration by) {
+    driver.advanceWallClockTime(by);
     incidentLog.addAll(incidents.readValuesToList());
     alertLog.addAll(alerts.readValuesToList());
     return this;

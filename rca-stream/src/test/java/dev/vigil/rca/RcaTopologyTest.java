@@ -37,6 +37,58 @@ class RcaTopologyTest {
   }
 
   @Test
+  void incidentAndAlertArePublishedFiveSecondsOfWallTimeAfterTheAnomalyWithoutALaterRecord() {
+    Scenario world =
+        new Scenario()
+            .edge("web", "checkout", 150)
+            .edge("checkout", "payment", 90)
+            .edge("payment", "postgresql:payments", NodeKind.DATABASE, 6)
+            .slow("payment", "postgresql:payments", 10, 20, 10)
+            .slow("checkout", "payment", 10, 20, 3)
+            .anomalous("payment", 10, 20, 0.85, SignalType.LATENCY);
+    try (RcaDriver rca = new RcaDriver(stateDir)) {
+      // Minutes 0..10 arrive at once (wall clock standing still); the anomaly is minute 10's,
+      // at 10:11, and nothing later comes.
+      rca.run(world, 11);
+      assertThat(rca.incidentLog).as("event time alone waits for a later record").isEmpty();
+
+      rca.advanceWallClock(java.time.Duration.ofMillis(4_000));
+      assertThat(rca.incidentLog).as("4 s after the anomaly arrived").isEmpty();
+      rca.advanceWallClock(java.time.Duration.ofMillis(1_000));
+      assertThat(rca.incidentLog)
+          .as("5 s after the anomaly arrived")
+          .singleElement()
+          .satisfies(
+              i -> {
+                assertThat(i.getVersion()).isEqualTo(1);
+                assertThat(i.getUpdatedAt()).isEqualTo(Scenario.minute(11));
+                assertThat(RcaDriver.top(i)).isEqualTo("postgresql:payments");
+              });
+      assertThat(rca.alertLog)
+          .singleElement()
+          .satisfies(
+              a ->
+                  assertThat(a.getFingerprint())
+                      .isEqualTo(AlertFactory.fingerprint(rca.incidentLog.get(0).getId())));
+
+      // The next minute's records: 10:11 is not evaluated a second time.
+      rca.run(world, 11, 12).advanceWallClock(java.time.Duration.ofSeconds(5));
+      assertThat(rca.incidentLog)
+          .extracting(Incident::getUpdatedAt)
+          .doesNotHaveDuplicates()
+          .isSorted();
+      assertThat(
+              rca.registry
+                  .get("vigil.rca.evaluations")
+                  .tag("trigger", "wall_clock")
+                  .counter()
+                  .count())
+          .as("10:11 and 10:12 by wall clock, each once")
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
   void alertFiresUpdatesAndResolvesUnderOneFingerprint() {
     Scenario world =
         new Scenario()

@@ -15,6 +15,10 @@ import java.util.Map;
  *       last window: ignored), {@code no_value} (nothing to score, e.g. errors of zero calls)
  *   <li>{@code vigil_anomaly_events_total{scope,phase}}: events written, {@code scope} series or
  *       service
+ *   <li>{@code vigil_anomaly_revisions_total}: revisions of a window the series already scored
+ *       ({@code revision > 0}, not newer than its last window): counted, not scored again
+ *   <li>{@code vigil_anomaly_health_fast_starts_total}: service-health episodes started while their
+ *       window's series still arrived
  *   <li>{@code vigil_anomaly_relearned_total}: lasting level shifts accepted as the new normal
  *   <li>{@code vigil_anomaly_state_resets_total}: stored states this version could not read (the
  *       series learns again from scratch)
@@ -32,6 +36,8 @@ public final class AnomalyMetrics {
   private final MeterRegistry registry;
   private final Map<Outcome, Counter> windows = new EnumMap<>(Outcome.class);
   private final Counter relearned;
+  private final Counter revisions;
+  private final Counter healthFastStarts;
   private final Counter stateResets;
 
   /** Registers the metrics. */
@@ -49,6 +55,14 @@ public final class AnomalyMetrics {
         Counter.builder("vigil.anomaly.relearned")
             .description("Lasting level shifts accepted as the new normal")
             .register(registry);
+    revisions =
+        Counter.builder("vigil.anomaly.revisions")
+            .description("Revisions of a window already scored: counted, not scored again")
+            .register(registry);
+    healthFastStarts =
+        Counter.builder("vigil.anomaly.health.fast.starts")
+            .description("Service-health episodes started before their window was complete")
+            .register(registry);
     stateResets =
         Counter.builder("vigil.anomaly.state.resets")
             .description("Stored series states that could not be read; the series learns again")
@@ -61,6 +75,14 @@ public final class AnomalyMetrics {
 
   void window(Outcome outcome) {
     windows.get(outcome).increment();
+  }
+
+  void revision() {
+    revisions.increment();
+  }
+
+  void healthFastStart() {
+    healthFastStarts.increment();
   }
 
   void relearned() {

@@ -25,6 +25,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * (series of one service share a partition, and windows close in time order). The health score runs
  * through the same episode rules as a series; its events have the series {@code SeriesKey{service,
  * "service.health", []}}, the number of anomalous series as observed value and 0 as expected.
+ *
+ * <p><b>Fast start.</b> Waiting for the next window costs a minute, so while window W's series
+ * arrive the running noisy-OR of the maxima is kept; the moment it reaches the critical score (the
+ * score that starts a series episode at once) and no health episode is open, the START goes out at
+ * once, dated and identified exactly as the full judgement would date it. The running score only
+ * grows as series arrive, so the full judgement of W would have started the same episode: the fast
+ * path moves that START earlier, never adds one. The full judgement of W still runs when W+1
+ * arrives; for a window that started early it emits an UPDATE with W's final figures, never a
+ * second START.
  */
 public final class HealthProcessor implements Processor<String, Object, String, Object> {
   /** Per-service health state. */
@@ -43,10 +52,11 @@ public final class HealthProcessor implements Processor<String, Object, String, 
           SignalType.TRAFFIC,
           SignalType.SATURATION,
           SignalType.LOG_ERRORS);
-  private static final int BYTES = 8 + 8 + 4 + 8 * 5 + Episode.BYTES;
+  private static final int BYTES = 8 + 8 + 4 + 8 * 5 + Episode.BYTES + 1;
 
   private final AnomalySettings settings;
   private final AnomalyMetrics metrics;
+  private final boolean fastStart;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, byte[]> store;
 
@@ -54,6 +64,7 @@ public final class HealthProcessor implements Processor<String, Object, String, 
   public HealthProcessor(AnomalySettings settings, AnomalyMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
+    this.fastStart = settings.healthFastStart();
   }
 
   @Override
@@ -82,25 +93,55 @@ public final class HealthProcessor implements Processor<String, Object, String, 
       s.windowStart = scored.windowStart();
       s.windowEnd = scored.windowEnd();
       s.anomalous = 0;
+      s.startedEarly = false;
       java.util.Arrays.fill(s.max, 0);
     }
     s.max[slot] = Math.max(s.max[slot], scored.score());
     if (scored.score() >= settings.threshold()) {
       s.anomalous++;
     }
+    if (fastStart && !s.startedEarly && !s.episode.open) {
+      double running = noisyOr(s.max);
+      if (running >= AnomalySettings.CRITICAL_SCORE) {
+        // Critical: the episode starts with this window whatever the rest of it brings.
+        Episode.Transition t = s.episode.observe(settings, running, s.windowStart);
+        s.startedEarly = true;
+        metrics.healthFastStart();
+        emit(service, s, t, running, record.timestamp());
+      }
+    }
     store.put(service, s.write());
   }
 
   private void judge(String service, State s, long timestamp) {
-    double healthy = 1;
-    for (double m : s.max) {
-      healthy *= 1 - m;
+    double score = noisyOr(s.max);
+    Episode.Transition t;
+    if (s.startedEarly) {
+      // The episode already started with this window (fast start): the window is not counted
+      // twice, and its final figures go out as an UPDATE.
+      s.episode.peak = Math.max(s.episode.peak, score);
+      t = Episode.Transition.UPDATE;
+    } else {
+      t = s.episode.observe(settings, score, s.windowStart);
     }
-    double score = 1 - healthy;
-    Episode.Transition t = s.episode.observe(settings, score, s.windowStart);
     if (t == Episode.Transition.NONE) {
       return;
     }
+    emit(service, s, t, score, timestamp);
+  }
+
+  /**
+   * {@code 1 - Π(1 - max)}: one clearly anomalous signal type is enough, two that agree raise it.
+   */
+  private static double noisyOr(double[] max) {
+    double healthy = 1;
+    for (double m : max) {
+      healthy *= 1 - m;
+    }
+    return 1 - healthy;
+  }
+
+  private void emit(String service, State s, Episode.Transition t, double score, long timestamp) {
     metrics.event("service", t);
     AnomalyEvent event =
         AnomalyEvent.newBuilder()
@@ -133,6 +174,7 @@ public final class HealthProcessor implements Processor<String, Object, String, 
     int anomalous;
     final double[] max = new double[5];
     Episode episode = new Episode();
+    boolean startedEarly;
 
     byte[] write() {
       ByteBuffer buf = ByteBuffer.allocate(BYTES);
@@ -141,6 +183,7 @@ public final class HealthProcessor implements Processor<String, Object, String, 
         buf.putDouble(m);
       }
       episode.write(buf);
+      buf.put((byte) (startedEarly ? 1 : 0));
       return buf.array();
     }
 
@@ -154,6 +197,8 @@ public final class HealthProcessor implements Processor<String, Object, String, 
         s.max[i] = buf.getDouble();
       }
       s.episode = Episode.read(buf);
+      // States written before the fast start have no flag: their window did not start early.
+      s.startedEarly = buf.hasRemaining() && buf.get() == 1;
       return s;
     }
   }

@@ -100,7 +100,14 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
     }
     Assessment a = detector.assess(state, start, profile.transform.forward(raw), profile.sense);
     if (a == null) {
-      metrics.window(AnomalyMetrics.Outcome.LATE);
+      // Not newer than the series' last window. A revision (the enrichment's final values of a
+      // window it emitted early) is not a new window: scoring it again would count one minute
+      // twice in the baseline and the episode. The first emission stands.
+      if (w.getRevision() > 0) {
+        metrics.revision();
+      } else {
+        metrics.window(AnomalyMetrics.Outcome.LATE);
+      }
       return;
     }
     metrics.window(a.warm() ? AnomalyMetrics.Outcome.SCORED : AnomalyMetrics.Outcome.WARMUP);

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import dev.vigil.deploy.broker.EmbeddedBroker;
 import dev.vigil.enrichment.EnrichmentConfig;
 import dev.vigil.rca.IncidentLines;
+import dev.vigil.rca.RcaConfig;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import dev.vigil.schemas.ChangeEvent;
@@ -208,7 +209,11 @@ public final class OtlpReplay {
                   "20",
                   // A read-committed fetch can sit out its whole wait after a commit marker.
                   CoreConfig.KAFKA_PREFIX + "fetch.max.wait.ms",
-                  "20"));
+                  "20",
+                  // Event time only: rca's wall-clock evaluation trigger would make the incident
+                  // versions depend on how fast this machine replays.
+                  RcaConfig.EVALUATE_DELAY_CONFIG,
+                  "0"));
       try {
         if (broker != null) {
           broker.start(config.startupTimeout());

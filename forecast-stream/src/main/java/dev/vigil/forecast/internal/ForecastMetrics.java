@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code vigil_forecast_windows_total{outcome}}: windows read: {@code learned}, {@code
  *       warmup} (learned, too early to forecast), {@code late} (not after the series' last window:
  *       ignored), {@code no_value}, {@code not_selected}
+ *   <li>{@code vigil_forecast_revisions_total}: revisions of a window the series already learned
+ *       ({@code revision > 0}, not after its last window): counted, not learned again
  *   <li>{@code vigil_forecast_forecasts_total{model,fallback}}: forecasts written, by model ({@code
  *       holt-winters}, {@code sagemaker}) and, for the embedded model answering for SageMaker, why
  *       ({@code none} otherwise)
@@ -41,6 +43,7 @@ public final class ForecastMetrics {
   private final MeterRegistry registry;
   private final Map<Outcome, Counter> windows = new EnumMap<>(Outcome.class);
   private final Counter stateResets;
+  private final Counter revisions;
   private final DistributionSummary stateBytes;
   private final Timer callTime;
 
@@ -55,6 +58,10 @@ public final class ForecastMetrics {
               .tag("outcome", o.name().toLowerCase(Locale.ROOT))
               .register(registry));
     }
+    revisions =
+        Counter.builder("vigil.forecast.revisions")
+            .description("Revisions of a window already learned: counted, not learned again")
+            .register(registry);
     stateResets =
         Counter.builder("vigil.forecast.state.resets")
             .description("Stored series states that could not be read; the series learns again")
@@ -72,6 +79,10 @@ public final class ForecastMetrics {
 
   void window(Outcome outcome) {
     windows.get(outcome).increment();
+  }
+
+  void revision() {
+    revisions.increment();
   }
 
   void stateReset() {

@@ -116,7 +116,14 @@ public final class ForecastProcessor
     HoltWinters model = models.computeIfAbsent(step, s -> new HoltWinters(settings.seasonality(s)));
     HoltWintersState state = load(key, model);
     if (!model.update(state, start, y)) {
-      metrics.window(ForecastMetrics.Outcome.LATE);
+      // Not after the series' last window. A revision (the enrichment's final values of a window
+      // it emitted early) is not a new window: learning it again would count one minute twice and
+      // move the forecast cadence. The first emission stands.
+      if (w.getRevision() > 0) {
+        metrics.revision();
+      } else {
+        metrics.window(ForecastMetrics.Outcome.LATE);
+      }
       return;
     }
     metrics.window(

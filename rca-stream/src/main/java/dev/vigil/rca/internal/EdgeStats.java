@@ -29,6 +29,9 @@ import dev.vigil.schemas.EdgeWindow;
  * @param peakAt end of the latest degraded window (or of the first window), epoch millis
  * @param peakBaselineP99 the baseline p99 when the latency peak was set
  * @param peakBaselineErrorRate the baseline error ratio when the error peak was set
+ * @param previous the edge before its latest window (itself without a previous), so that a revision
+ *     of the latest window can replace it; null for an edge's first window and for states stored
+ *     before revisions existed
  */
 public record EdgeStats(
     String client,
@@ -47,7 +50,8 @@ public record EdgeStats(
     double peakErrorRate,
     long peakAt,
     double peakBaselineP99,
-    double peakBaselineErrorRate) {
+    double peakBaselineErrorRate,
+    EdgeStats previous) {
   static final double ALPHA_HEALTHY = 0.2;
   static final double ALPHA_DEGRADED = 0.02;
   static final double LATENCY_FLOOR_MS = 2.0;
@@ -77,20 +81,45 @@ public record EdgeStats(
         rate,
         w.getWindowEnd().toEpochMilli(),
         p99,
-        rate);
+        rate,
+        null);
   }
 
   /**
-   * The edge after one more window; a window not newer than the latest is ignored (returns this).
+   * The edge after one more window. A window newer than the latest is folded in. A revision ({@code
+   * revision > 0}) of the latest window replaces it: the result is the edge as if the revised
+   * window had been the only emission of that window, so the baseline and the peak take the final
+   * values once, never both emissions. Anything else (an older window, or a revision this edge
+   * cannot replace) is ignored: this is returned.
    *
    * @param w the window
    * @param peakMemory how long a peak is remembered before the current window replaces it
    */
   public EdgeStats next(EdgeWindow w, long peakMemory) {
     long end = w.getWindowEnd().toEpochMilli();
-    if (end <= lastWindowEnd) {
-      return this;
+    if (end > lastWindowEnd) {
+      return advance(w, peakMemory);
     }
+    if (end == lastWindowEnd && w.getRevision() > 0) {
+      if (previous != null) {
+        return previous.advance(w, peakMemory);
+      }
+      if (windows == 1) {
+        return first(client, server, w);
+      }
+    }
+    return this;
+  }
+
+  /** Whether {@code w} is a revision that {@link #next} folds in as a replacement. */
+  public boolean replaces(EdgeWindow w) {
+    return w.getRevision() > 0
+        && w.getWindowEnd().toEpochMilli() == lastWindowEnd
+        && (previous != null || windows == 1);
+  }
+
+  private EdgeStats advance(EdgeWindow w, long peakMemory) {
+    long end = w.getWindowEnd().toEpochMilli();
     double newP99 = w.getP99() == null ? -1 : w.getP99();
     double rate = rate(w.getErrors(), w.getCalls());
     double ratio = ratio(newP99, baselineP99);
@@ -137,7 +166,34 @@ public record EdgeStats(
         pRate,
         pAt,
         pBaseP99,
-        pBaseRate);
+        pBaseRate,
+        withoutPrevious());
+  }
+
+  /** This edge without its own previous: what the next window keeps to be revised against. */
+  private EdgeStats withoutPrevious() {
+    if (previous == null) {
+      return this;
+    }
+    return new EdgeStats(
+        client,
+        server,
+        kind,
+        lastWindowEnd,
+        calls,
+        errors,
+        p99,
+        baselineP99,
+        baselineErrorRate,
+        windows,
+        peakLatencyRatio,
+        peakErrorIncrease,
+        peakP99,
+        peakErrorRate,
+        peakAt,
+        peakBaselineP99,
+        peakBaselineErrorRate,
+        null);
   }
 
   /** Latest p99 over the baseline, 1 when either is unknown. */

@@ -77,6 +77,20 @@ public final class RcaEngine {
   public void onEdge(EdgeKey key, EdgeWindow window) {
     require(!key.getClient().isBlank() && !key.getServer().isBlank(), "edge without endpoints");
     require(window.getCalls() >= 0 && window.getErrors() >= 0, "negative calls or errors");
+    EdgeStats before = graph.edge(key.getClient(), key.getServer());
+    if (window.getRevision() > 0
+        && before != null
+        && window.getWindowEnd().toEpochMilli() <= before.lastWindowEnd()) {
+      // A revision of a window this edge already has: it replaces the latest window (the baseline
+      // takes the final values once), anything older is ignored; never a new window.
+      boolean replaced = before.replaces(window);
+      if (replaced) {
+        graph.observe(key.getClient(), key.getServer(), window, peakMemory());
+        dirty.add(EDGE + ServiceGraph.edgeId(key.getClient(), key.getServer()));
+      }
+      metrics.edgeRevision(replaced);
+      return;
+    }
     graph.observe(key.getClient(), key.getServer(), window, peakMemory());
     dirty.add(EDGE + ServiceGraph.edgeId(key.getClient(), key.getServer()));
     metrics.edge();

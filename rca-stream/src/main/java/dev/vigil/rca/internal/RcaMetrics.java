@@ -79,6 +79,28 @@ public final class RcaMetrics {
     edges.increment();
   }
 
+  /**
+   * Counts an edge window that revised its edge's latest window: {@code replaced} (folded in
+   * instead of the first emission) or {@code ignored} (not the latest window, or a state stored
+   * before revisions existed).
+   */
+  void edgeRevision(boolean replaced) {
+    Counter.builder("vigil.rca.edge.revisions")
+        .description("Edge window revisions, replaced or ignored")
+        .tag("outcome", replaced ? "replaced" : "ignored")
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts an evaluation by what triggered it: {@code event_time} or {@code wall_clock}. */
+  void evaluation(String trigger) {
+    Counter.builder("vigil.rca.evaluations")
+        .description("Evaluations (ranking, merging, publishing) by trigger")
+        .tag("trigger", trigger)
+        .register(registry)
+        .increment();
+  }
+
   void change() {
     changes.increment();
   }

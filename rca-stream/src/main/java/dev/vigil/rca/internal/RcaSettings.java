@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param edgeTtl an edge without calls for this long leaves the graph
  * @param changeLookback changes this long before a candidate's first anomaly count as evidence
  * @param evaluateInterval stream-time period of re-ranking, merging, resolution and ageing
+ * @param evaluateDelay wall-clock time after the first record of an evaluation time T after which T
+ *     is evaluated without waiting for a later record; zero disables the wall-clock trigger
  * @param maxRootCauses root causes kept per incident
  * @param generatorUrl template of the alerts' generatorURL ({@code {incident}} is replaced); empty
  *     for none
@@ -27,6 +29,7 @@ public record RcaSettings(
     Duration edgeTtl,
     Duration changeLookback,
     Duration evaluateInterval,
+    Duration evaluateDelay,
     int maxRootCauses,
     String generatorUrl) {
 
@@ -38,6 +41,7 @@ public record RcaSettings(
     Objects.requireNonNull(edgeTtl, "edgeTtl");
     Objects.requireNonNull(changeLookback, "changeLookback");
     Objects.requireNonNull(evaluateInterval, "evaluateInterval");
+    Objects.requireNonNull(evaluateDelay, "evaluateDelay");
     Objects.requireNonNull(generatorUrl, "generatorUrl");
     positive(window, "window");
     positive(correlationWindow, "correlationWindow");
@@ -45,6 +49,14 @@ public record RcaSettings(
     positive(edgeTtl, "edgeTtl");
     positive(changeLookback, "changeLookback");
     positive(evaluateInterval, "evaluateInterval");
+    if (evaluateDelay.isNegative() || evaluateDelay.compareTo(evaluateInterval) >= 0) {
+      throw new IllegalArgumentException(
+          "evaluateDelay must be in [0, evaluateInterval "
+              + evaluateInterval.toMillis()
+              + " ms), got "
+              + evaluateDelay.toMillis()
+              + " ms");
+    }
     if (maxHops < 1 || healthyWindows < 1 || maxRootCauses < 1) {
       throw new IllegalArgumentException(
           "maxHops, healthyWindows and maxRootCauses must be >= 1, got "
@@ -67,8 +79,25 @@ public record RcaSettings(
         Duration.ofMinutes(30),
         Duration.ofMinutes(30),
         Duration.ofMinutes(1),
+        Duration.ofSeconds(5),
         5,
         "");
+  }
+
+  /** The same settings with another wall-clock evaluation delay (zero: event time only). */
+  public RcaSettings withEvaluateDelay(Duration delay) {
+    return new RcaSettings(
+        window,
+        correlationWindow,
+        maxHops,
+        healthyWindows,
+        episodeStale,
+        edgeTtl,
+        changeLookback,
+        evaluateInterval,
+        delay,
+        maxRootCauses,
+        generatorUrl);
   }
 
   /** How long every member must be healthy before an incident resolves. */

@@ -50,6 +50,73 @@ class EdgeStatsTest {
     assertThat(edge.next(window(5, 500.0, 0), TEN_MINUTES)).isSameAs(edge);
   }
 
+  @Test
+  void aRevisionReplacesTheLatestWindowAndTheBaselineTakesItOnce() {
+    EdgeStats before = warm(10.0, 0);
+    EdgeWindow early = window(20, 40.0, 100);
+    EdgeWindow revision = revision(window(20, 80.0, 300));
+
+    EdgeStats revised = before.next(early, TEN_MINUTES).next(revision, TEN_MINUTES);
+    EdgeStats finalOnly = before.next(window(20, 80.0, 300), TEN_MINUTES);
+
+    assertThat(revised)
+        .as("first emission then revision = the final window alone, baseline updated once")
+        .isEqualTo(finalOnly);
+    assertThat(revised.windows()).isEqualTo(21);
+    assertThat(revised.p99()).isEqualTo(80.0);
+    assertThat(revised.errors()).isEqualTo(300);
+    // The next window is folded in against the revised state, as if the early one never was.
+    assertThat(revised.next(window(21, 10.0, 0), TEN_MINUTES))
+        .isEqualTo(finalOnly.next(window(21, 10.0, 0), TEN_MINUTES));
+  }
+
+  @Test
+  void aRevisionOfAnEdgesOnlyWindowIsItsFirstWindow() {
+    EdgeStats first = EdgeStats.first("a", "b", window(0, 10.0, 0));
+    EdgeWindow revision = revision(window(0, 30.0, 5));
+    assertThat(first.replaces(revision)).isTrue();
+    assertThat(first.next(revision, TEN_MINUTES))
+        .isEqualTo(EdgeStats.first("a", "b", window(0, 30.0, 5)));
+  }
+
+  @Test
+  void ignoresARevisionOfAnOlderWindowOrOfAStateWithoutItsPrevious() {
+    EdgeStats edge = warm(10.0, 0);
+    EdgeWindow older = revision(window(5, 500.0, 0));
+    assertThat(edge.replaces(older)).isFalse();
+    assertThat(edge.next(older, TEN_MINUTES)).isSameAs(edge);
+    assertThat(edge.next(window(19, 500.0, 0), TEN_MINUTES))
+        .as("not a revision: a late duplicate of the latest window")
+        .isSameAs(edge);
+    EdgeStats stored = StateCodec.read(withoutPrevious(edge), EdgeStats.class);
+    assertThat(stored.previous()).isNull();
+    assertThat(stored.replaces(revision(window(19, 500.0, 0))))
+        .as("stored before revisions existed: nothing to replace against")
+        .isFalse();
+  }
+
+  @Test
+  void theStoredStateKeepsThePreviousEdgeForARevisionAfterARestart() {
+    EdgeStats edge = warm(10.0, 0).next(window(20, 40.0, 0), TEN_MINUTES);
+    EdgeStats restored = StateCodec.read(StateCodec.write(edge), EdgeStats.class);
+    assertThat(restored).isEqualTo(edge);
+    EdgeWindow revision = revision(window(20, 90.0, 0));
+    assertThat(restored.next(revision, TEN_MINUTES)).isEqualTo(edge.next(revision, TEN_MINUTES));
+  }
+
+  /** The JSON of an edge as a version before revisions stored it: no previous. */
+  private static byte[] withoutPrevious(EdgeStats edge) {
+    String json = new String(StateCodec.write(edge), java.nio.charset.StandardCharsets.UTF_8);
+    int at = json.indexOf(",\"previous\":");
+    assertThat(at).isPositive();
+    return (json.substring(0, at) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static EdgeWindow revision(EdgeWindow w) {
+    w.setRevision(1);
+    return w;
+  }
+
   private static EdgeStats warm(double p99, long errors) {
     EdgeStats edge = EdgeStats.first("a", "b", window(0, p99, errors));
     for (int m = 1; m < 20; m++) {
