@@ -1,5 +1,6 @@
 package dev.vigil.enrichment;
 
+import dev.vigil.runtime.config.ConfigError;
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
 import java.time.Duration;
@@ -20,6 +21,12 @@ public final class EnrichmentConfig {
   private static final String GRACE_DOC =
       "How long after the end of a 1-minute window out-of-order data is still folded in; later"
           + " data is dropped and counted in vigil_enrichment_late_total.";
+  public static final String EMIT_DELAY_CONFIG = "enrichment.window.emit.delay.ms";
+  private static final String EMIT_DELAY_DOC =
+      "How long after the end of a 1-minute window it is first emitted (revision 0), at most the"
+          + " grace. Series that receive data after that are emitted again with their final values"
+          + " (revision 1) at the end of the grace; set it equal to the grace for one emission per"
+          + " window.";
   public static final String DIMENSIONS_CONFIG = "enrichment.dimensions";
   private static final String DIMENSIONS_DOC =
       "Attribute keys of metric data points kept as series dimensions; every other attribute is"
@@ -102,6 +109,17 @@ public final class EnrichmentConfig {
         ++order,
         Width.SHORT,
         "Window grace");
+    def.define(
+        EMIT_DELAY_CONFIG,
+        Type.LONG,
+        d.emitDelay().toMillis(),
+        Range.between(0, 3_600_000),
+        Importance.MEDIUM,
+        EMIT_DELAY_DOC,
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "Window emit delay");
     def.define(
         DIMENSIONS_CONFIG,
         Type.LIST,
@@ -204,11 +222,30 @@ public final class EnrichmentConfig {
         "Max event time in the future");
   }
 
-  /** The typed settings of the topology. */
+  /**
+   * The typed settings of the topology.
+   *
+   * @throws ConfigError if {@value #EMIT_DELAY_CONFIG} exceeds {@value #GRACE_CONFIG}
+   */
   public EnrichmentSettings settings() {
+    long grace = config.getLong(GRACE_CONFIG);
+    long emitDelay = config.getLong(EMIT_DELAY_CONFIG);
+    if (emitDelay > grace) {
+      throw new ConfigError(
+          EMIT_DELAY_CONFIG,
+          EMIT_DELAY_CONFIG
+              + " ("
+              + emitDelay
+              + ") must not exceed "
+              + GRACE_CONFIG
+              + " ("
+              + grace
+              + "): a window is first emitted within its grace, before it closes");
+    }
     List<String> dims = config.getList(DIMENSIONS_CONFIG);
     return new EnrichmentSettings(
-        Duration.ofMillis(config.getLong(GRACE_CONFIG)),
+        Duration.ofMillis(grace),
+        Duration.ofMillis(emitDelay),
         new LinkedHashSet<>(dims.stream().map(String::trim).filter(s -> !s.isEmpty()).toList()),
         config.getInt(MAX_SERIES_CONFIG),
         Duration.ofMillis(config.getLong(CUMULATIVE_TTL_CONFIG)),

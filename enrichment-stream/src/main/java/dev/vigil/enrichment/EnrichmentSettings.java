@@ -9,6 +9,8 @@ import java.util.Set;
  * The validated settings the enrichment topology is built from.
  *
  * @param grace how long after a window's end out-of-order data is still folded in
+ * @param emitDelay how long after a window's end it is first emitted (0..grace); series changed
+ *     after that are emitted again, as revisions, at the end of the grace
  * @param dimensions attribute keys of metric points kept as series dimensions (the allow-list)
  * @param maxSeriesPerService distinct series one service may have in one window; more fold into its
  *     {@code overflow} series
@@ -20,6 +22,7 @@ import java.util.Set;
  */
 public record EnrichmentSettings(
     Duration grace,
+    Duration emitDelay,
     Set<String> dimensions,
     int maxSeriesPerService,
     Duration cumulativeTtl,
@@ -45,7 +48,13 @@ public record EnrichmentSettings(
           "state",
           "direction");
 
-  /** Settings with the default {@link InputLimits}. */
+  /** Default emit delay: 5 s after a window's end (or the grace, when that is shorter). */
+  public static final Duration DEFAULT_EMIT_DELAY = Duration.ofSeconds(5);
+
+  /**
+   * Settings with the default {@link InputLimits} and the default emit delay ({@link
+   * #DEFAULT_EMIT_DELAY}, or the grace when that is shorter).
+   */
   public EnrichmentSettings(
       Duration grace,
       Set<String> dimensions,
@@ -56,6 +65,7 @@ public record EnrichmentSettings(
       double relativeAccuracy) {
     this(
         grace,
+        grace.compareTo(DEFAULT_EMIT_DELAY) < 0 ? grace : DEFAULT_EMIT_DELAY,
         dimensions,
         maxSeriesPerService,
         cumulativeTtl,
@@ -68,12 +78,17 @@ public record EnrichmentSettings(
   /** Checks the settings. */
   public EnrichmentSettings {
     Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(emitDelay, "emitDelay");
     Objects.requireNonNull(inputLimits, "inputLimits");
     Objects.requireNonNull(cumulativeTtl, "cumulativeTtl");
     Objects.requireNonNull(pairingTtl, "pairingTtl");
     dimensions = Set.copyOf(Objects.requireNonNull(dimensions, "dimensions"));
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative, got " + grace);
+    }
+    if (emitDelay.isNegative() || emitDelay.compareTo(grace) > 0) {
+      throw new IllegalArgumentException(
+          "emitDelay must be in [0, grace " + grace + "], got " + emitDelay);
     }
     if (maxSeriesPerService < 1) {
       throw new IllegalArgumentException(
@@ -94,7 +109,10 @@ public record EnrichmentSettings(
     }
   }
 
-  /** The defaults: 30 s grace, 2,000 series per service, 1 % sketch accuracy. */
+  /**
+   * The defaults: 30 s grace, first emission 5 s after a window's end, 2,000 series per service, 1
+   * % sketch accuracy.
+   */
   public static EnrichmentSettings defaults() {
     return new EnrichmentSettings(
         Duration.ofSeconds(30),
@@ -106,10 +124,25 @@ public record EnrichmentSettings(
         0.01);
   }
 
-  /** A copy with another grace. */
+  /** A copy with another grace (and the same emit delay, which must not exceed it). */
   public EnrichmentSettings withGrace(Duration newGrace) {
     return new EnrichmentSettings(
         newGrace,
+        emitDelay,
+        dimensions,
+        maxSeriesPerService,
+        cumulativeTtl,
+        pairingTtl,
+        maxPendingSpans,
+        relativeAccuracy,
+        inputLimits);
+  }
+
+  /** A copy with another emit delay (0..grace). */
+  public EnrichmentSettings withEmitDelay(Duration newEmitDelay) {
+    return new EnrichmentSettings(
+        grace,
+        newEmitDelay,
         dimensions,
         maxSeriesPerService,
         cumulativeTtl,
@@ -123,6 +156,7 @@ public record EnrichmentSettings(
   public EnrichmentSettings withInputLimits(InputLimits limits) {
     return new EnrichmentSettings(
         grace,
+        emitDelay,
         dimensions,
         maxSeriesPerService,
         cumulativeTtl,
@@ -136,6 +170,7 @@ public record EnrichmentSettings(
   public EnrichmentSettings withMaxSeriesPerService(int max) {
     return new EnrichmentSettings(
         grace,
+        emitDelay,
         dimensions,
         max,
         cumulativeTtl,

@@ -49,6 +49,43 @@ class EnrichmentConfigTest {
   }
 
   @Test
+  void readsTheEmitDelayAndDefaultsItToFiveSeconds() {
+    assertThat(EnrichmentConfig.load(new ConfigSources()).settings().emitDelay())
+        .isEqualTo(Duration.ofSeconds(5));
+    EnrichmentSettings settings =
+        EnrichmentConfig.load(
+                new ConfigSources()
+                    .cli(
+                        Map.of(
+                            "enrichment.window.grace.ms", "20000",
+                            "enrichment.window.emit.delay.ms", "20000")))
+            .settings();
+
+    assertThat(settings.emitDelay()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void rejectsAnEmitDelayBeyondTheGraceNamingTheKey() {
+    EnrichmentConfig config =
+        EnrichmentConfig.load(
+            new ConfigSources()
+                .cli(
+                    Map.of(
+                        "enrichment.window.grace.ms", "4000",
+                        "enrichment.window.emit.delay.ms", "4001")));
+
+    assertThatThrownBy(config::settings)
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("enrichment.window.emit.delay.ms (4001) must not exceed")
+        .hasMessageContaining("enrichment.window.grace.ms (4000)")
+        .extracting(e -> ((ConfigError) e).key())
+        .isEqualTo("enrichment.window.emit.delay.ms");
+    assertThatThrownBy(() -> config("enrichment.window.emit.delay.ms", "-1"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("enrichment.window.emit.delay.ms");
+  }
+
+  @Test
   void rejectsAZeroSeriesCap() {
     assertThatThrownBy(() -> config("enrichment.max.series.per.service", "0"))
         .isInstanceOf(ConfigError.class)

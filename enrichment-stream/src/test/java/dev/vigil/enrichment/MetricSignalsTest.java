@@ -378,22 +378,57 @@ class MetricSignalsTest {
   }
 
   @Test
-  void dropsAndCountsPointsOlderThanTheGrace() {
+  void emitsFirstAfterTheDelayRevisesWithDataWithinTheGraceAndDropsOlderPoints() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 10), 1))), at(0, 10));
-      // 01:05 moves the watermark; 00:50 is out of order but within the 30 s grace: folded in.
+      // 01:05 moves the watermark to the end of [00:00, 01:00) plus the 5 s emit delay: first
+      // emission. 00:50 then is out of order but within the 30 s grace: folded in, revision due.
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(1, 5), 10))), at(1, 5));
+      List<SignalWindow> first = Pipeline.of(p.signalRecords(), "cart", "g");
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 50), 2))), at(1, 6));
       // 01:45 closes [00:00, 01:00) (end 01:00 + grace 30 s <= 01:45); 00:55 then is late.
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(1, 45), 20))), at(1, 45));
       p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 55), 4))), at(1, 46));
 
-      List<SignalWindow> windows = Pipeline.of(p.signalRecords(), "cart", "g");
-      assertThat(windows).hasSize(1);
-      assertThat(windows.get(0).getCount()).isEqualTo(2);
-      assertThat(windows.get(0).getSum()).isEqualTo(3.0);
+      assertThat(first).hasSize(1);
+      assertThat(first.get(0).getRevision()).isZero();
+      assertThat(first.get(0).getCount()).isEqualTo(1);
+      assertThat(first.get(0).getSum()).isEqualTo(1.0);
+      List<SignalWindow> revised = Pipeline.of(p.signalRecords(), "cart", "g");
+      assertThat(revised).hasSize(1);
+      assertThat(revised.get(0).getWindowStart()).isEqualTo(at(0, 0));
+      assertThat(revised.get(0).getRevision()).isEqualTo(1);
+      assertThat(revised.get(0).getCount()).isEqualTo(2);
+      assertThat(revised.get(0).getSum()).isEqualTo(3.0);
+      assertThat(revised.get(0).getLast()).as("00:50 is the latest reading").isEqualTo(2.0);
+      assertThat(p.count("vigil.enrichment.window.revisions", "metrics")).isEqualTo(1);
       assertThat(p.count("vigil.enrichment.late", "metrics")).isEqualTo(1);
       assertThat(p.count("vigil.enrichment.accepted", "metrics")).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void withTheEmitDelayAtTheGraceEmitsEachWindowOnceWhenItCloses() {
+    EnrichmentSettings settings =
+        EnrichmentSettings.defaults().withEmitDelay(EnrichmentSettings.defaults().grace());
+    try (Pipeline p = new Pipeline(settings, stateDir)) {
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 10), 1))), at(0, 10));
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(1, 5), 10))), at(1, 5));
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 50), 2))), at(1, 6));
+      // 01:29 is not yet end + grace: nothing emitted so far.
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(1, 29), 20))), at(1, 29));
+      assertThat(p.signalRecords()).isEmpty();
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(1, 45), 20))), at(1, 45));
+      p.send(p.metrics, Otlp.metrics("cart", gauge("g", "1", point(at(0, 55), 4))), at(1, 46));
+
+      List<SignalWindow> windows = Pipeline.of(p.signalRecords(), "cart", "g");
+      assertThat(windows).hasSize(1);
+      assertThat(windows.get(0).getRevision()).isZero();
+      assertThat(windows.get(0).getCount()).isEqualTo(2);
+      assertThat(windows.get(0).getSum()).isEqualTo(3.0);
+      assertThat(p.count("vigil.enrichment.window.revisions", "metrics")).isZero();
+      assertThat(p.count("vigil.enrichment.late", "metrics")).isEqualTo(1);
+      assertThat(p.count("vigil.enrichment.accepted", "metrics")).isEqualTo(5);
     }
   }
 

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Shared frame of the span and log window processors: one per-service batch in, its units folded
- * into the windows, closed windows out.
+ * into the windows, due window emissions out.
  */
 abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesKey, SignalWindow> {
   private final String storeName;
@@ -20,6 +20,8 @@ abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesK
   private final Counter accepted;
   private final Counter late;
   private final Counter overflow;
+  private final Counter revisions;
+  private final Counter delayed;
   private ProcessorContext<SeriesKey, SignalWindow> context;
   private long batchMax;
 
@@ -30,11 +32,14 @@ abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesK
         new WindowState(
             EnrichmentSettings.WINDOW.toMillis(),
             settings.grace().toMillis(),
+            settings.emitDelay().toMillis(),
             settings.maxSeriesPerService(),
             settings.relativeAccuracy());
     this.accepted = metrics.accepted(source);
     this.late = metrics.late(source);
     this.overflow = metrics.overflow(source);
+    this.revisions = metrics.revisions(source);
+    this.delayed = metrics.delayed(source);
   }
 
   @Override
@@ -51,12 +56,23 @@ abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesK
     if (batchMax != Long.MIN_VALUE) {
       windows.advance(batchMax);
     }
-    windows.closeDue(
-        (start, end, id, aggregate) -> {
-          for (KeyValue<SeriesKey, SignalWindow> kv : Signals.of(start, end, id, aggregate)) {
+    windows.emitDue(
+        (start, end, id, aggregate, emission) -> {
+          for (KeyValue<SeriesKey, SignalWindow> kv :
+              Signals.of(start, end, id, aggregate, emission.revision())) {
             context.forward(new Record<>(kv.key, kv.value, end));
+            count(emission, revisions, delayed);
           }
         });
+  }
+
+  /** Counts a record emitted at the end of the grace in {@code revisions} or {@code delayed}. */
+  static void count(WindowState.Emission emission, Counter revisions, Counter delayed) {
+    if (emission == WindowState.Emission.REVISION) {
+      revisions.increment();
+    } else if (emission == WindowState.Emission.DELAYED) {
+      delayed.increment();
+    }
   }
 
   /** Folds one batch of {@code service}. */

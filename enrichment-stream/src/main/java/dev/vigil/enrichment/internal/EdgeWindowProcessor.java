@@ -13,7 +13,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Folds the calls of each edge (input partitioned by edge) into 1-minute windows: calls, errors and
- * latency quantiles, emitted once the window closes.
+ * latency quantiles, emitted soon after the window's end and, for edges that late calls changed,
+ * again at the end of the grace (see {@link WindowState}).
  */
 public final class EdgeWindowProcessor implements Processor<String, byte[], EdgeKey, EdgeWindow> {
   /** Open windows and watermark. */
@@ -22,6 +23,8 @@ public final class EdgeWindowProcessor implements Processor<String, byte[], Edge
   private final WindowState windows;
   private final Counter late;
   private final Counter overflow;
+  private final Counter revisions;
+  private final Counter delayed;
   private ProcessorContext<EdgeKey, EdgeWindow> context;
 
   /** A processor with the given settings, counting into {@code metrics}. */
@@ -30,10 +33,13 @@ public final class EdgeWindowProcessor implements Processor<String, byte[], Edge
         new WindowState(
             EnrichmentSettings.WINDOW.toMillis(),
             settings.grace().toMillis(),
+            settings.emitDelay().toMillis(),
             settings.maxSeriesPerService(),
             settings.relativeAccuracy());
     this.late = metrics.late(EnrichmentMetrics.Source.EDGES);
     this.overflow = metrics.overflow(EnrichmentMetrics.Source.EDGES);
+    this.revisions = metrics.revisions(EnrichmentMetrics.Source.EDGES);
+    this.delayed = metrics.delayed(EnrichmentMetrics.Source.EDGES);
   }
 
   @Override
@@ -63,10 +69,10 @@ public final class EdgeWindowProcessor implements Processor<String, byte[], Edge
     }
     windows.flush();
     windows.advance(record.timestamp());
-    windows.closeDue(this::emit);
+    windows.emitDue(this::emit);
   }
 
-  private void emit(long start, long end, String id, Aggregate a) {
+  private void emit(long start, long end, String id, Aggregate a, WindowState.Emission emission) {
     EdgeKey key =
         SeriesIds.isOverflow(id)
             ? new EdgeKey(SeriesIds.service(id), SeriesIds.OVERFLOW)
@@ -81,8 +87,10 @@ public final class EdgeWindowProcessor implements Processor<String, byte[], Edge
             .setP50(nan(a.quantile(0.5)))
             .setP90(nan(a.quantile(0.9)))
             .setP99(nan(a.quantile(0.99)))
+            .setRevision(emission.revision())
             .build();
     context.forward(new Record<>(key, window, end));
+    BatchWindowProcessor.count(emission, revisions, delayed);
   }
 
   private static Double nan(double value) {

@@ -49,6 +49,29 @@ public final class EnrichmentMetrics {
         source);
   }
 
+  /**
+   * Output records (signal or edge windows) emitted again at the end of the grace with revision 1,
+   * because input reached their series after the window's first emission.
+   */
+  public Counter revisions(Source source) {
+    return counter(
+        "vigil.enrichment.window.revisions",
+        "Windows emitted again with revision 1: input came after their first emission",
+        source);
+  }
+
+  /**
+   * Output records emitted for the first time at the end of the grace (revision 0), because their
+   * series only received input after the window's first emission.
+   */
+  public Counter delayed(Source source) {
+    return counter(
+        "vigil.enrichment.window.delayed",
+        "Windows of series first seen after the window's first emission, emitted at the end of the"
+            + " grace",
+        source);
+  }
+
   /** Input units folded into a service's overflow series by the cardinality guard. */
   public Counter overflow(Source source) {
     return counter(

@@ -26,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds the data points of one service's {@code ResourceMetrics} into 1-minute windows per series
- * and emits each window once it closes.
+ * and emits them: first soon after the window's end, then the series changed by late data again at
+ * the end of the grace (see {@link WindowState}).
  *
  * <p>Gauges and non-monotonic sums fold as readings; monotonic sums as counters (cumulative ones
  * converted to deltas first); histograms, exponential histograms and summaries as distributions
@@ -49,6 +50,8 @@ public final class MetricWindowProcessor
   private final Counter accepted;
   private final Counter late;
   private final Counter overflow;
+  private final Counter revisions;
+  private final Counter delayed;
   private final Counter invalid;
   private final Counter resets;
   private ProcessorContext<SeriesKey, SignalWindow> context;
@@ -62,12 +65,15 @@ public final class MetricWindowProcessor
         new WindowState(
             windowMs,
             settings.grace().toMillis(),
+            settings.emitDelay().toMillis(),
             settings.maxSeriesPerService(),
             settings.relativeAccuracy());
     this.cumulative = new Cumulative(windowMs, settings.cumulativeTtl().toMillis());
     this.accepted = metrics.accepted(Source.METRICS);
     this.late = metrics.late(Source.METRICS);
     this.overflow = metrics.overflow(Source.METRICS);
+    this.revisions = metrics.revisions(Source.METRICS);
+    this.delayed = metrics.delayed(Source.METRICS);
     this.invalid = metrics.invalid(Source.METRICS);
     this.resets = metrics.cumulativeResets();
   }
@@ -103,12 +109,14 @@ public final class MetricWindowProcessor
     if (batchMax != Long.MIN_VALUE) {
       windows.advance(batchMax);
     }
-    windows.closeDue(this::emit);
+    windows.emitDue(this::emit);
   }
 
-  private void emit(long start, long end, String id, Aggregate aggregate) {
-    for (var kv : Signals.of(start, end, id, aggregate)) {
+  private void emit(
+      long start, long end, String id, Aggregate aggregate, WindowState.Emission emission) {
+    for (var kv : Signals.of(start, end, id, aggregate, emission.revision())) {
       context.forward(new Record<>(kv.key, kv.value, end));
+      BatchWindowProcessor.count(emission, revisions, delayed);
     }
   }
 

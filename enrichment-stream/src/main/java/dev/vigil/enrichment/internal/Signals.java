@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 
-/** Turns closed aggregates into {@code vigil.signals.1m} records: names and types per source. */
+/** Turns emitted aggregates into {@code vigil.signals.1m} records: names and types per source. */
 public final class Signals {
   /** Span latency of one operation: count = calls, sum/min/max/pXX = duration in ms. */
   public static final String SPAN_DURATION = "span.duration";
@@ -30,9 +30,12 @@ public final class Signals {
 
   private Signals() {}
 
-  /** The signal records of one closed aggregate (three for spans, one otherwise). */
+  /**
+   * The signal records of one emitted aggregate (three for spans, one otherwise), with {@code
+   * revision} (0: first emission, 1: revision at the end of the grace).
+   */
   public static List<KeyValue<SeriesKey, SignalWindow>> of(
-      long start, long end, String id, Aggregate a) {
+      long start, long end, String id, Aggregate a, int revision) {
     double seconds = (end - start) / 1000.0;
     List<KeyValue<SeriesKey, SignalWindow>> out = new ArrayList<>(3);
     SignalWindow.Builder w =
@@ -41,7 +44,8 @@ public final class Signals {
             .setWindowEnd(Instant.ofEpochMilli(end))
             .setUnit(a.unit())
             .setCount(a.count())
-            .setSum(a.sum());
+            .setSum(a.sum())
+            .setRevision(revision);
     switch (a.kind()) {
       case GAUGE -> {
         w.setType(SignalType.GAUGE).setMin(nan(a.min())).setMax(nan(a.max()));
@@ -66,7 +70,7 @@ public final class Signals {
         out.add(
             KeyValue.pair(
                 SeriesIds.seriesKey(id, SPAN_CALLS),
-                base(start, end, "1", a.count())
+                base(start, end, "1", a.count(), revision)
                     .setType(SignalType.TRAFFIC)
                     .setSum(a.count())
                     .setRate(a.count() / seconds)
@@ -75,7 +79,7 @@ public final class Signals {
         out.add(
             KeyValue.pair(
                 SeriesIds.seriesKey(id, SPAN_ERRORS),
-                base(start, end, "1", a.count())
+                base(start, end, "1", a.count(), revision)
                     .setType(SignalType.ERRORS)
                     .setSum(a.errors())
                     .setRate(a.errors() / seconds)
@@ -87,7 +91,7 @@ public final class Signals {
         out.add(
             KeyValue.pair(
                 SeriesIds.seriesKey(id, null),
-                base(start, end, "1", n)
+                base(start, end, "1", n, revision)
                     .setType(SignalType.LOG_ERRORS)
                     .setSum(n)
                     .setErrors(n)
@@ -103,12 +107,14 @@ public final class Signals {
     return out;
   }
 
-  private static SignalWindow.Builder base(long start, long end, String unit, long count) {
+  private static SignalWindow.Builder base(
+      long start, long end, String unit, long count, int revision) {
     return SignalWindow.newBuilder()
         .setWindowStart(Instant.ofEpochMilli(start))
         .setWindowEnd(Instant.ofEpochMilli(end))
         .setUnit(unit)
-        .setCount(count);
+        .setCount(count)
+        .setRevision(revision);
   }
 
   private static void quantiles(SignalWindow.Builder w, Aggregate a) {

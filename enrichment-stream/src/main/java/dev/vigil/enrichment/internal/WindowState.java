@@ -3,9 +3,9 @@ package dev.vigil.enrichment.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,10 +26,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * seen. Aggregates live decoded in memory, are written back once per input record ({@link
  * #flush()}), and are rebuilt from the store on {@link #init}.
  *
- * <p>A window closes once the watermark reaches its end plus the grace; input older than that is
- * late and {@link #aggregate} refuses it. The cardinality guard admits at most {@code
- * maxSeriesPerService} distinct series per service and window; the rest share the service's
- * overflow series.
+ * <p>Each window is emitted up to twice ({@link #emitDue}). Its <b>first emission</b> (every
+ * series, revision 0) comes once the watermark reaches its end plus the emit delay. The window
+ * stays open until its end plus the grace: a series that receives input after the first emission is
+ * marked, and when the window closes it is emitted again with its final values, as revision 1 when
+ * it was part of the first emission, as revision 0 when it first appeared after it (there is
+ * nothing to revise). Unmarked series are not emitted again. Input older than end plus grace is
+ * late and {@link #aggregate} refuses it. With emit delay = grace a window is emitted once, when it
+ * closes.
+ *
+ * <p>Restarts: the windows whose first emission happened are persisted after the watermark, in its
+ * entry, and the marks with the aggregates, in a trailer of the store entry. Both were absent
+ * before early emission (then no open window was emitted yet, and nothing is marked), and older
+ * code ignores both. The first emissions are stored rather than derived from the watermark
+ * (watermark &ge; end + emit delay) because the delay may change between runs: upgrading from the
+ * code before early emission (in effect delay = grace) would otherwise lose every window between
+ * its end plus the new delay and its close, and a longer delay would emit some windows twice as
+ * revision 0.
+ *
+ * <p>The cardinality guard admits at most {@code maxSeriesPerService} distinct series per service
+ * and window; the rest share the service's overflow series.
  */
 public final class WindowState {
   /** Store entries per service and window. */
@@ -37,8 +53,12 @@ public final class WindowState {
 
   private static final Bytes WATERMARK_KEY = Bytes.wrap(new byte[0]);
 
+  /** Marks a store entry's trailer: one {@link Change} ordinal per series follows, in order. */
+  private static final byte CHANGES_TRAILER = 1;
+
   private final long windowMs;
   private final long graceMs;
+  private final long emitDelayMs;
   private final int maxSeriesPerService;
   private final double accuracy;
   private final TreeMap<Long, Window> open = new TreeMap<>();
@@ -46,12 +66,22 @@ public final class WindowState {
   private KeyValueStore<Bytes, byte[]> store;
   private long watermark = Long.MIN_VALUE;
   private long storedWatermark = Long.MIN_VALUE;
+  private boolean firstEmissionsChanged;
   private boolean overflowed;
 
-  /** Window state with the given window length, grace, series cap and sketch accuracy. */
-  public WindowState(long windowMs, long graceMs, int maxSeriesPerService, double accuracy) {
+  /**
+   * Window state with the given window length, grace, emit delay (0..grace: when after its end a
+   * window is first emitted), series cap and sketch accuracy.
+   */
+  public WindowState(
+      long windowMs, long graceMs, long emitDelayMs, int maxSeriesPerService, double accuracy) {
+    if (emitDelayMs < 0 || emitDelayMs > graceMs) {
+      throw new IllegalArgumentException(
+          "emit delay must be in [0, grace " + graceMs + "], got " + emitDelayMs);
+    }
     this.windowMs = windowMs;
     this.graceMs = graceMs;
+    this.emitDelayMs = emitDelayMs;
     this.maxSeriesPerService = maxSeriesPerService;
     this.accuracy = accuracy;
   }
@@ -62,12 +92,18 @@ public final class WindowState {
     open.clear();
     dirty.clear();
     watermark = Long.MIN_VALUE;
+    firstEmissionsChanged = false;
+    List<Long> firstEmitted = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> entry = all.next();
         byte[] key = entry.key.get();
         if (key.length == 0) {
-          watermark = ByteBuffer.wrap(entry.value).getLong();
+          ByteBuffer value = ByteBuffer.wrap(entry.value);
+          watermark = value.getLong();
+          while (value.hasRemaining()) {
+            firstEmitted.add(value.getLong());
+          }
           continue;
         }
         long start = ByteBuffer.wrap(key, 0, 8).getLong();
@@ -77,6 +113,12 @@ public final class WindowState {
       }
     }
     storedWatermark = watermark;
+    for (long start : firstEmitted) {
+      Window window = open.get(start);
+      if (window != null) {
+        window.firstEmitted = true;
+      }
+    }
   }
 
   /**
@@ -88,11 +130,13 @@ public final class WindowState {
       long eventTimeMs, String service, String id, Aggregate.Kind kind, String unit) {
     long start = eventTimeMs - Math.floorMod(eventTimeMs, windowMs);
     overflowed = false;
-    if (watermark != Long.MIN_VALUE && start + windowMs + graceMs <= watermark) {
+    if (closed(start)) {
       return null;
     }
-    ServiceSeries series = open.computeIfAbsent(start, Window::new).of(service);
+    Window window = open.computeIfAbsent(start, Window::new);
+    ServiceSeries series = window.of(service);
     Aggregate aggregate = series.aggregates.get(id);
+    boolean created = false;
     if (aggregate == null) {
       if (series.admitted >= maxSeriesPerService) {
         overflowed = true;
@@ -101,14 +145,19 @@ public final class WindowState {
         if (aggregate == null) {
           aggregate = new Aggregate(Aggregate.Kind.OVERFLOW, null, accuracy);
           series.put(id, aggregate);
+          created = true;
         }
       } else {
         aggregate = new Aggregate(kind, unit, accuracy);
         series.put(id, aggregate);
         series.admitted++;
+        created = true;
       }
     } else if (aggregate.kind() == Aggregate.Kind.OVERFLOW) {
       overflowed = true;
+    }
+    if (window.firstEmitted) {
+      series.changed(id, created);
     }
     Bucket bucket = series.bucket(id);
     if (!bucket.dirty) {
@@ -142,33 +191,112 @@ public final class WindowState {
       bucket.dirty = false;
     }
     dirty.clear();
-    if (watermark != storedWatermark) {
-      store.put(WATERMARK_KEY, ByteBuffer.allocate(8).putLong(watermark).array());
-      storedWatermark = watermark;
+    persistWatermark();
+  }
+
+  /**
+   * Writes the watermark, followed by the starts of the open windows already first emitted, when
+   * either changed. Code before early emission wrote the watermark alone and reads only it.
+   */
+  private void persistWatermark() {
+    if (watermark == storedWatermark && !firstEmissionsChanged) {
+      return;
+    }
+    List<Long> emitted = new ArrayList<>(2);
+    for (Window window : open.values()) {
+      if (window.firstEmitted) {
+        emitted.add(window.start);
+      }
+    }
+    ByteBuffer value = ByteBuffer.allocate(8 + 8 * emitted.size()).putLong(watermark);
+    emitted.forEach(value::putLong);
+    store.put(WATERMARK_KEY, value.array());
+    storedWatermark = watermark;
+    firstEmissionsChanged = false;
+  }
+
+  /**
+   * Emits what the watermark has made due, oldest window first: the first emission of every window
+   * whose end plus emit delay it has reached, and the changed series of every window whose end plus
+   * grace it has reached, which are then removed. Writes pending changes, the watermark and which
+   * windows were first emitted to the store, so that a restored task neither repeats nor loses an
+   * emission.
+   */
+  public void emitDue(WindowConsumer consumer) {
+    flush();
+    Iterator<Map.Entry<Long, Window>> windows = open.entrySet().iterator();
+    while (windows.hasNext()) {
+      Window window = windows.next().getValue();
+      long start = window.start;
+      if (!firstDue(start)) {
+        break;
+      }
+      boolean closing = closed(start);
+      if (!window.firstEmitted) {
+        window.firstEmitted = true;
+        firstEmissionsChanged = true;
+        emitAll(window, consumer);
+      } else if (closing) {
+        emitChanged(window, consumer);
+      }
+      if (closing) {
+        firstEmissionsChanged |= window.firstEmitted;
+        for (ServiceSeries series : window.services.values()) {
+          for (Bucket bucket : series.buckets) {
+            if (bucket != null) {
+              store.delete(key(start, series.service, bucket.index));
+            }
+          }
+        }
+        windows.remove();
+      }
+    }
+    persistWatermark();
+  }
+
+  private void emitAll(Window window, WindowConsumer consumer) {
+    long end = window.start + windowMs;
+    for (ServiceSeries series : window.inOrder()) {
+      for (Bucket bucket : series.buckets) {
+        if (bucket == null) {
+          continue;
+        }
+        for (String id : bucket.ids) {
+          consumer.accept(window.start, end, id, series.aggregates.get(id), Emission.FIRST);
+        }
+      }
     }
   }
 
-  /** Removes every window whose end plus grace the watermark has reached, oldest first. */
-  public void closeDue(ClosedWindowConsumer consumer) {
-    Iterator<Map.Entry<Long, Window>> windows = open.entrySet().iterator();
-    while (windows.hasNext()) {
-      Map.Entry<Long, Window> entry = windows.next();
-      long start = entry.getKey();
-      if (start + windowMs + graceMs > watermark) {
-        break;
+  private void emitChanged(Window window, WindowConsumer consumer) {
+    long end = window.start + windowMs;
+    for (ServiceSeries series : window.inOrder()) {
+      if (series.changes.isEmpty()) {
+        continue;
       }
-      for (ServiceSeries series : entry.getValue().services.values()) {
-        for (Map.Entry<String, Aggregate> aggregate : series.aggregates.entrySet()) {
-          consumer.accept(start, start + windowMs, aggregate.getKey(), aggregate.getValue());
+      for (Bucket bucket : series.buckets) {
+        if (bucket == null) {
+          continue;
         }
-        for (Bucket bucket : series.buckets) {
-          if (bucket != null) {
-            store.delete(key(start, series.service, bucket.index));
+        for (String id : bucket.ids) {
+          Change change = series.changes.get(id);
+          if (change != null) {
+            Emission emission = change == Change.REVISED ? Emission.REVISION : Emission.DELAYED;
+            consumer.accept(window.start, end, id, series.aggregates.get(id), emission);
           }
         }
       }
-      windows.remove();
     }
+  }
+
+  /** Whether the watermark has reached the end plus grace of the window starting at start. */
+  private boolean closed(long start) {
+    return watermark != Long.MIN_VALUE && start + windowMs + graceMs <= watermark;
+  }
+
+  /** Whether the watermark has reached the end plus emit delay of the window starting at start. */
+  private boolean firstDue(long start) {
+    return watermark != Long.MIN_VALUE && start + windowMs + emitDelayMs <= watermark;
   }
 
   /** Open windows (for tests and state accounting). */
@@ -187,16 +315,51 @@ public final class WindowState {
             .array());
   }
 
-  /** Receives one closed window of one series. */
+  /** Receives one emitted window of one series. */
   @FunctionalInterface
-  public interface ClosedWindowConsumer {
-    /** Called once per series of a closed window. */
-    void accept(long windowStart, long windowEnd, String id, Aggregate aggregate);
+  public interface WindowConsumer {
+    /** Called once per series and emission. */
+    void accept(
+        long windowStart, long windowEnd, String id, Aggregate aggregate, Emission emission);
+  }
+
+  /** Why a series' window is emitted, which decides its revision. */
+  public enum Emission {
+    /** The window's first emission, at end + emit delay: revision 0. */
+    FIRST(0),
+    /** At end + grace, a series of the first emission that changed since: revision 1. */
+    REVISION(1),
+    /** At end + grace, a series that first appeared after the first emission: revision 0. */
+    DELAYED(0);
+
+    private final int revision;
+
+    Emission(int revision) {
+      this.revision = revision;
+    }
+
+    /** The {@code revision} field of the emitted record. */
+    public int revision() {
+      return revision;
+    }
+  }
+
+  /** What happened to a series after its window's first emission (persisted as the ordinal). */
+  private enum Change {
+    /** Nothing (or the first emission has not happened yet): not emitted again. */
+    NONE,
+    /** Was in the first emission and received input after it. */
+    REVISED,
+    /** Appeared after the first emission. */
+    DELAYED
   }
 
   private static final class Window {
     final long start;
     final Map<String, ServiceSeries> services = new HashMap<>();
+
+    /** Whether the first emission happened; then input marks the series it changes. */
+    boolean firstEmitted;
 
     Window(long start) {
       this.start = start;
@@ -205,13 +368,28 @@ public final class WindowState {
     ServiceSeries of(String service) {
       return services.computeIfAbsent(service, s -> new ServiceSeries(start, s));
     }
+
+    /**
+     * The services by name. Emissions go service by service in this order, and within a service
+     * bucket by bucket in each bucket's order of arrival, which the store entries keep: a restored
+     * task emits in the same order as one that kept running.
+     */
+    List<ServiceSeries> inOrder() {
+      List<ServiceSeries> sorted = new ArrayList<>(services.values());
+      sorted.sort(Comparator.comparing(series -> series.service));
+      return sorted;
+    }
   }
 
   /** The series of one service in one window. */
   private static final class ServiceSeries {
     final long start;
     final String service;
-    final Map<String, Aggregate> aggregates = new LinkedHashMap<>();
+    final Map<String, Aggregate> aggregates = new HashMap<>();
+
+    /** Series changed after the first emission; the rest are {@link Change#NONE}. */
+    final Map<String, Change> changes = new HashMap<>();
+
     final Bucket[] buckets = new Bucket[BUCKETS];
     int admitted;
 
@@ -223,6 +401,15 @@ public final class WindowState {
     void put(String id, Aggregate aggregate) {
       aggregates.put(id, aggregate);
       bucket(id).ids.add(id);
+    }
+
+    /** Marks input to series {@code id} after the first emission. */
+    void changed(String id, boolean created) {
+      if (created) {
+        changes.put(id, Change.DELAYED);
+      } else {
+        changes.putIfAbsent(id, Change.REVISED);
+      }
     }
 
     Bucket bucket(String id) {
@@ -238,15 +425,31 @@ public final class WindowState {
     void decode(int index, byte[] bytes, double accuracy) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       int n = buf.getInt();
+      String[] ids = new String[n];
       for (int i = 0; i < n; i++) {
         byte[] id = new byte[buf.getInt()];
         buf.get(id);
         byte[] value = new byte[buf.getInt()];
         buf.get(value);
         String seriesId = new String(id, StandardCharsets.UTF_8);
+        ids[i] = seriesId;
         put(seriesId, Aggregate.decode(value, accuracy));
         if (!SeriesIds.isOverflow(seriesId)) {
           admitted++;
+        }
+      }
+      // Entries written before early emission end here: nothing marked.
+      if (buf.hasRemaining()) {
+        byte trailer = buf.get();
+        if (trailer != CHANGES_TRAILER) {
+          throw new IllegalStateException("unknown window entry trailer " + trailer);
+        }
+        Change[] all = Change.values();
+        for (String id : ids) {
+          Change change = all[buf.get()];
+          if (change != Change.NONE) {
+            changes.put(id, change);
+          }
         }
       }
       if (buckets[index] == null) {
@@ -274,6 +477,7 @@ public final class WindowState {
     byte[] encode() {
       List<byte[]> idBytes = new ArrayList<>(ids.size());
       List<byte[]> values = new ArrayList<>(ids.size());
+      boolean marked = false;
       int size = 4;
       for (String id : ids) {
         byte[] idb = id.getBytes(StandardCharsets.UTF_8);
@@ -281,11 +485,22 @@ public final class WindowState {
         idBytes.add(idb);
         values.add(value);
         size += 4 + idb.length + 4 + value.length;
+        marked |= series.changes.containsKey(id);
+      }
+      // The trailer only when a series is marked: most entries never are, and stay as they were.
+      if (marked) {
+        size += 1 + ids.size();
       }
       ByteBuffer buf = ByteBuffer.allocate(size).putInt(ids.size());
       for (int i = 0; i < ids.size(); i++) {
         buf.putInt(idBytes.get(i).length).put(idBytes.get(i));
         buf.putInt(values.get(i).length).put(values.get(i));
+      }
+      if (marked) {
+        buf.put(CHANGES_TRAILER);
+        for (String id : ids) {
+          buf.put((byte) series.changes.getOrDefault(id, Change.NONE).ordinal());
+        }
       }
       return buf.array();
     }

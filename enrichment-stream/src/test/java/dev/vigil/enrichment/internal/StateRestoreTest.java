@@ -43,7 +43,7 @@ class StateRestoreTest {
 
   @Test
   void windowsSurviveARestartWithSketchesCapAndWatermark() {
-    WindowState before = new WindowState(MINUTE, 10_000, 2, 0.01);
+    WindowState before = new WindowState(MINUTE, 10_000, 10_000, 2, 0.01);
     before.init(store);
     for (double ms : new double[] {10, 20, 30, 40}) {
       before
@@ -56,7 +56,7 @@ class StateRestoreTest {
     before.advance(T0 + 30_000);
     before.flush();
 
-    WindowState after = new WindowState(MINUTE, 10_000, 2, 0.01);
+    WindowState after = new WindowState(MINUTE, 10_000, 10_000, 2, 0.01);
     after.init(store);
     assertThat(after.watermark()).isEqualTo(T0 + 30_000);
     Aggregate third =
@@ -70,7 +70,7 @@ class StateRestoreTest {
     after.advance(T0 + MINUTE + 10_000);
 
     Map<String, Aggregate> closed = new HashMap<>();
-    after.closeDue((start, end, id, aggregate) -> closed.put(id, aggregate));
+    after.emitDue((start, end, id, aggregate, emission) -> closed.put(id, aggregate));
     assertThat(closed)
         .containsOnlyKeys(id("cart", "/a"), id("cart", "/b"), SeriesIds.overflow("cart"));
     Aggregate a = closed.get(id("cart", "/a"));

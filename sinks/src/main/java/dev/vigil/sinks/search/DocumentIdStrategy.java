@@ -9,8 +9,10 @@ import org.apache.kafka.common.config.ConfigException;
 enum DocumentIdStrategy {
   /**
    * The record key for compacted topics (incidents, alerts, the service catalog), so the index
-   * holds the latest version per key as the topic does; topic-partition-offset for the others,
-   * whose keys repeat (every anomaly of a service has the service as key).
+   * holds the latest version per key as the topic does; key plus {@code windowStart} for signal and
+   * edge windows, so a window's revision (enrichment's early emission) replaces its first emission;
+   * topic-partition-offset for the others, whose keys repeat (every anomaly of a service has the
+   * service as key).
    */
   AUTO,
   /** The record key: one document per key, later records replace it. */

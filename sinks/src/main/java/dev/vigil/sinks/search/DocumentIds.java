@@ -43,6 +43,22 @@ final class DocumentIds {
     return id;
   }
 
+  /**
+   * The id of one window of one series or edge: {@link #fromKey} then {@code @} and the window's
+   * start, so every emission of a window (first, revision) has the same id; the SHA-256 of the key
+   * when that would exceed {@value #MAX_ID_BYTES} bytes.
+   *
+   * @throws IllegalArgumentException if the record has no key
+   */
+  static String fromKeyAndWindow(SinkRecord record, String windowStart) {
+    String suffix = "@" + windowStart;
+    String id = fromKey(record) + suffix;
+    if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+      return sha256(keyBytes(record.key())) + suffix;
+    }
+    return id;
+  }
+
   /** {@code topic+partition+offset}: unique per record for the life of the topic. */
   static String fromOffset(SinkRecord record) {
     return fromOffset(record.topic(), record.kafkaPartition(), record.kafkaOffset());

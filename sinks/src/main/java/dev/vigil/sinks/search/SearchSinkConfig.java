@@ -26,8 +26,10 @@ public final class SearchSinkConfig extends AbstractConfig {
   private static final String DOCUMENT_ID_DOC =
       "Where document ids come from: 'key' (the record key: the latest record per key), 'offset' "
           + "(topic+partition+offset: one document per record) or 'auto' (key for compacted "
-          + "topics: incidents, alerts, the service catalog; offset for the others). Either way a "
-          + "redelivered record gets the same id, so it never adds a duplicate.";
+          + "topics: incidents, alerts, the service catalog; key plus windowStart for signal and "
+          + "edge windows, so a window's revision replaces its first emission; offset for the "
+          + "others). Either way a redelivered record gets the same id, so it never adds a "
+          + "duplicate.";
   public static final String BEHAVIOR_ON_MALFORMED_CONFIG = "behavior.on.malformed.documents";
   private static final String BEHAVIOR_ON_MALFORMED_DOC =
       "What to do with a record that cannot be read (corrupt Avro, bad OTLP) or a document the "

@@ -134,6 +134,14 @@ final class SearchWriter {
   }
 
   private String id(SinkRecord record, VigilDocuments.Document doc) {
+    if (config.documentIds() == DocumentIdStrategy.AUTO && doc.windowStart() != null) {
+      try {
+        return DocumentIds.fromKeyAndWindow(record, doc.windowStart());
+      } catch (IllegalArgumentException e) {
+        throw new MalformedRecordException(
+            RecordBytes.coordinates(record) + ": " + e.getMessage(), e);
+      }
+    }
     boolean fromKey =
         switch (config.documentIds()) {
           case KEY -> true;

@@ -35,6 +35,9 @@ final class VigilDocuments {
   /** Types whose topics are compacted: one current version per key. */
   private static final Set<String> KEYED_TYPES = Set.of("Incident", "Alert", "ServiceInfo");
 
+  /** Windows of a series or edge, emitted up to twice (first emission, revision): one document. */
+  private static final Set<String> WINDOW_TYPES = Set.of("SignalWindow", "EdgeWindow");
+
   private VigilDocuments() {}
 
   /**
@@ -43,8 +46,10 @@ final class VigilDocuments {
    * @param type the Avro record name, e.g. {@code AnomalyEvent}: names the mappings
    * @param source the document
    * @param keyed whether its topic is compacted (ids from the key under {@code auto})
+   * @param windowStart the start of a signal or edge window (ids from the key and it under {@code
+   *     auto}), else null
    */
-  record Document(String type, ObjectNode source, boolean keyed) {}
+  record Document(String type, ObjectNode source, boolean keyed, String windowStart) {}
 
   /**
    * The document of one record.
@@ -65,7 +70,11 @@ final class VigilDocuments {
       case "EdgeWindow" -> source.set("edge", key(record, VigilSerdes.EDGE_KEY.deserializer()));
       default -> {}
     }
-    return new Document(type, source, KEYED_TYPES.contains(type));
+    String windowStart =
+        WINDOW_TYPES.contains(type) && source.hasNonNull("windowStart")
+            ? source.get("windowStart").asText()
+            : null;
+    return new Document(type, source, KEYED_TYPES.contains(type), windowStart);
   }
 
   private static JsonNode key(SinkRecord record, Deserializer<?> deserializer) {

@@ -36,6 +36,18 @@ class DocumentIdsTest {
   }
 
   @Test
+  void aWindowIdIsTheKeyAndTheWindowStartSoARevisionReplacesTheFirstEmission() {
+    byte[] avro = {0x10, 'c', 'a', 'r', 't', 0x00, (byte) 0xff};
+
+    assertThat(DocumentIds.fromKeyAndWindow(record(avro, 1), "2026-11-24T10:00:00Z"))
+        .isEqualTo("EGNhcnQA_w@2026-11-24T10:00:00Z")
+        .isEqualTo(DocumentIds.fromKeyAndWindow(record(avro.clone(), 7), "2026-11-24T10:00:00Z"));
+    assertThat(DocumentIds.fromKeyAndWindow(record("k".repeat(500), 1), "2026-11-24T10:00:00Z"))
+        .as("over the limit with the suffix: the key's hash")
+        .matches("[0-9a-f]{64}@2026-11-24T10:00:00Z");
+  }
+
+  @Test
   void offsetIdsNameTopicPartitionAndOffset() {
     assertThat(DocumentIds.fromOffset(record(null, 42))).isEqualTo("vigil.incidents+2+42");
   }

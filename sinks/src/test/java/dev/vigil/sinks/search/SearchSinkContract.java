@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.runtime.otlp.OtlpJson;
 import dev.vigil.schemas.IncidentState;
+import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.sinks.common.RecordBytes;
 import dev.vigil.sinks.testing.ConnectWorker;
@@ -67,12 +68,29 @@ abstract class SearchSinkContract {
     KAFKA.produce(
         topics.signals,
         Map.entry(SearchSamples.series("checkout"), SearchSamples.window(0)),
-        Map.entry(SearchSamples.series("checkout"), SearchSamples.window(1)));
+        Map.entry(SearchSamples.series("checkout"), SearchSamples.window(1)),
+        // Window 1 again, revised with late data (enrichment's early emission): replaces it.
+        Map.entry(
+            SearchSamples.series("checkout"),
+            SignalWindow.newBuilder(SearchSamples.window(1))
+                .setRevision(1)
+                .setCount(1300)
+                .build()));
 
     startSink("docs", topics, "docs");
 
     String anomalies = topics.anomalies.name();
-    await().atMost(WAIT).until(() -> node().count(topics.signals.name()) == 2);
+    String revised = "{\"query\":{\"term\":{\"revision\":1}}}";
+    await().atMost(WAIT).until(() -> node().count(topics.signals.name()) >= 2);
+    await().atMost(WAIT).until(() -> node().search(topics.signals.name(), revised).size() == 1);
+    assertThat(node().count(topics.signals.name()))
+        .as("one document per series and window")
+        .isEqualTo(2);
+    JsonNode revision = node().search(topics.signals.name(), revised).get(0);
+    assertThat(revision.path("_source").path("count").asLong()).isEqualTo(1300);
+    assertThat(revision.path("_source").path("windowStart").asText())
+        .isEqualTo("2026-11-24T10:01:00Z");
+    assertThat(revision.path("_id").asText()).endsWith("@2026-11-24T10:01:00Z");
     await().atMost(WAIT).until(() -> node().count(anomalies) == 3);
     await()
         .atMost(WAIT)
