@@ -49,7 +49,7 @@ final class Ramp {
       steps.add(step);
       log.printf(
           "ramp step %,d points/s: offered %,.0f, folded %,.0f points/s %,.0f spans/s %,.0f logs/s,"
-              + " lag %,d -> %,d (%s), CPU %.2f s/s, load %.1f, %s%n",
+              + " lag %,d -> %,d (%s), CPU %.2f s/s (JIT %.2f), load %.1f, %s%n",
           target,
           step.offeredPoints,
           step.foldedPoints,
@@ -59,6 +59,7 @@ final class Ramp {
           step.lagEnd,
           step.lagDetail,
           step.cpuPerSecond,
+          step.jitPerSecond,
           step.loadAverage,
           step.stable() ? "stable" : "LAG GROWS");
       unstableInRow = step.stable() ? 0 : unstableInRow + 1;
@@ -76,6 +77,7 @@ final class Ramp {
     double spans0 = pipeline.count("vigil.enrichment.accepted", "source", "spans");
     double logs0 = pipeline.count("vigil.enrichment.accepted", "source", "logs");
     long cpu0 = Cpu.processNanos();
+    long jit0 = Cpu.jitMillis();
     long start = System.nanoTime();
     long end = start + length.toNanos();
     long sent = 0;
@@ -100,6 +102,7 @@ final class Ramp {
     slots.release(CONCURRENCY);
     long elapsed = System.nanoTime() - start;
     long cpu = Cpu.processNanos() - cpu0;
+    long jit = Cpu.jitMillis() - jit0;
     LagProbe.Snapshot after = lag.look();
     double seconds = elapsed / 1e9;
     if (failed.get() > 0) {
@@ -116,6 +119,7 @@ final class Ramp {
         after.totalLag(),
         after.describe(),
         cpu / (double) elapsed,
+        jit * 1e6 / elapsed,
         Cpu.loadAverage());
   }
 
@@ -150,6 +154,8 @@ final class Ramp {
    * @param lagEnd the same at the end
    * @param lagDetail lag per app at the end
    * @param cpuPerSecond process CPU seconds per wall second
+   * @param jitPerSecond of which the JIT compiler's threads (compilation time per wall second): a
+   *     JVM that runs a broker and five apps is still compiling minutes after its start
    * @param loadAverage the machine's 1-minute load average at the end
    */
   record Step(
@@ -163,6 +169,7 @@ final class Ramp {
       long lagEnd,
       String lagDetail,
       double cpuPerSecond,
+      double jitPerSecond,
       double loadAverage) {
 
     /**
@@ -175,6 +182,11 @@ final class Ramp {
 
     double foldedItems() {
       return foldedPoints + foldedSpans + foldedLogs;
+    }
+
+    /** Items folded per CPU-second of the process without the JIT compiler's. */
+    double itemsPerCpuSecondWithoutJit() {
+      return foldedItems() / (cpuPerSecond - jitPerSecond);
     }
 
     /** CPU seconds per 100,000 telemetry items folded. */
