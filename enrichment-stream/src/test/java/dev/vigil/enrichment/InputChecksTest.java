@@ -101,6 +101,27 @@ class InputChecksTest {
   }
 
   @Test
+  void logRecordsFarFromTheRecordTimeGoToTheDlqNamingTheField() {
+    try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
+      Instant year2100 = Instant.parse("2100-01-01T00:00:00Z");
+      p.send(p.logs, Otlp.logs("cart", Otlp.log(at(0, 7), 17, "ok")), at(0, 7));
+      p.send(p.logs, Otlp.logs("cart", Otlp.log(year2100, 17, "far")), at(0, 8));
+      p.send(p.logs, Otlp.logs("cart", Otlp.log(at(2, 0), 9, "ok")), at(2, 0));
+
+      List<String> messages =
+          p.dlq.readRecordsToList().stream()
+              .map(r -> header(r, DeadLetters.HEADER_MESSAGE))
+              .toList();
+      assertThat(messages).hasSize(1);
+      assertThat(messages.get(0))
+          .startsWith("time_out_of_range: log record at 2100-01-01T00:00:00Z is outside [");
+      assertThat(p.count("vigil.enrichment.rejected", "logs")).isEqualTo(1);
+      SignalWindow errors = Pipeline.of(p.signalRecords(), "cart", "log.errors").get(0);
+      assertThat(errors.getCount()).as("the good error log of the first window").isEqualTo(1);
+    }
+  }
+
+  @Test
   void aSpanOfAnUnknownKindPairsAsUnspecifiedInsteadOfFailing() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
       // Kind 99 used to fail encoding for pairing ("Can't get the number of an unknown enum").

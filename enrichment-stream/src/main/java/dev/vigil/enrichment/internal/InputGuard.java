@@ -127,7 +127,9 @@ public final class InputGuard {
     for (KeyValue kv : attributes) {
       attribute("metric point attribute", kv);
     }
-    time("data point of " + abbreviate(metric.getName()), timeNanos, range);
+    if (range.excludes(timeNanos)) {
+      throw outOfRange("data point of " + abbreviate(metric.getName()), timeNanos, range);
+    }
   }
 
   private void checkTraces(ExportTraceServiceRequest request, Range range) {
@@ -141,9 +143,13 @@ public final class InputGuard {
               attribute("span attribute", kv);
             }
           }
-          time("start of span " + abbreviate(span.getName()), span.getStartTimeUnixNano(), range);
-          if (span.getEndTimeUnixNano() != 0) {
-            time("end of span " + abbreviate(span.getName()), span.getEndTimeUnixNano(), range);
+          if (range.excludes(span.getStartTimeUnixNano())) {
+            throw outOfRange(
+                "start of span " + abbreviate(span.getName()), span.getStartTimeUnixNano(), range);
+          }
+          if (span.getEndTimeUnixNano() != 0 && range.excludes(span.getEndTimeUnixNano())) {
+            throw outOfRange(
+                "end of span " + abbreviate(span.getName()), span.getEndTimeUnixNano(), range);
           }
         }
       }
@@ -159,7 +165,9 @@ public final class InputGuard {
           // The time the app windows by: the log's time, or else the time it was observed.
           long time =
               log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
-          time("log record", time, range);
+          if (range.excludes(time)) {
+            throw outOfRange("log record", time, range);
+          }
         }
       }
     }
@@ -205,22 +213,24 @@ public final class InputGuard {
     }
   }
 
-  private static void time(String what, long nanos, Range range) {
-    // fixed64 on the wire: a value over Long.MAX_VALUE arrives negative, and is out of range too.
-    if (nanos < range.fromNanos() || nanos > range.toNanos()) {
-      throw new InputRejectedException(
-          InputRejectedException.TIME_OUT_OF_RANGE,
-          what
-              + " at "
-              + describe(nanos)
-              + " is outside ["
-              + Instant.ofEpochMilli(range.fromNanos() / 1_000_000L)
-              + ", "
-              + Instant.ofEpochMilli(range.toNanos() / 1_000_000L)
-              + "] around its record time "
-              + Instant.ofEpochMilli(range.recordTimeMs())
-              + " (enrichment.input.max.past.ms / max.future.ms)");
-    }
+  /**
+   * The rejection of an event time outside the range. Callers test {@link Range#excludes} first and
+   * build the field's description only then: this runs for every point and span, and a string built
+   * per item cost ~10 % of the stream thread on metric-heavy input.
+   */
+  private static InputRejectedException outOfRange(String what, long nanos, Range range) {
+    return new InputRejectedException(
+        InputRejectedException.TIME_OUT_OF_RANGE,
+        what
+            + " at "
+            + describe(nanos)
+            + " is outside ["
+            + Instant.ofEpochMilli(range.fromNanos() / 1_000_000L)
+            + ", "
+            + Instant.ofEpochMilli(range.toNanos() / 1_000_000L)
+            + "] around its record time "
+            + Instant.ofEpochMilli(range.recordTimeMs())
+            + " (enrichment.input.max.past.ms / max.future.ms)");
   }
 
   private static String describe(long nanos) {
@@ -241,5 +251,10 @@ public final class InputGuard {
     return text.length() > 40 ? text.substring(0, 40) + "..." : text;
   }
 
-  private record Range(long fromNanos, long toNanos, long recordTimeMs) {}
+  private record Range(long fromNanos, long toNanos, long recordTimeMs) {
+    /** Fixed64 on the wire: a value over Long.MAX_VALUE arrives negative, and is excluded too. */
+    boolean excludes(long nanos) {
+      return nanos < fromNanos || nanos > toNanos;
+    }
+  }
 }

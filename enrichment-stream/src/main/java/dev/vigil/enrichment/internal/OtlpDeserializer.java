@@ -18,6 +18,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <T> the request type
  */
 public final class OtlpDeserializer<T extends Message> implements Deserializer<T> {
+  // Field 1 (the resource batches), wire type 2 (length-delimited).
+  private static final byte PROTO_FIRST_TAG = 0x0A;
+
   private final String signal;
   private final Parser<T> proto;
   private final Parser<T> json;
@@ -51,6 +54,16 @@ public final class OtlpDeserializer<T extends Message> implements Deserializer<T
     }
     boolean isJson = isJson(data);
     try {
+      if (isJson && data[0] == PROTO_FIRST_TAG) {
+        // Ambiguous: '\n' is JSON whitespace and also the tag of field 1 of every Export*Request,
+        // so a protobuf record whose first resource is exactly 123 bytes ('{') looks like JSON.
+        // Protobuf wins when it parses; such a record used to go to the DLQ as malformed JSON.
+        try {
+          return proto.parse(data);
+        } catch (InvalidProtocolBufferException | RuntimeException notProto) {
+          return json.parse(data);
+        }
+      }
       return isJson ? json.parse(data) : proto.parse(data);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new SerializationException(

@@ -3,9 +3,12 @@ package dev.vigil.perf.hotpath;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import dev.vigil.enrichment.EnrichmentSettings;
+import dev.vigil.enrichment.InputLimits;
 import dev.vigil.enrichment.internal.Aggregate;
+import dev.vigil.enrichment.internal.InputGuard;
 import dev.vigil.enrichment.internal.Otlp;
 import dev.vigil.enrichment.internal.SeriesIds;
+import dev.vigil.enrichment.internal.Splitters;
 import dev.vigil.schemas.SeriesKey;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -63,6 +66,9 @@ public class HotPathBenchmark {
   /** Spans in one traces record. */
   public static final int SPANS = 200;
 
+  // The Kafka timestamp of the records: the event time of their points.
+  private static final long RECORD_TIME_MS = 1_764_000_000_000L;
+
   private byte[] metricsRecord;
   private byte[] spansRecord;
   private List<List<KeyValue>> pointAttributes;
@@ -75,6 +81,7 @@ public class HotPathBenchmark {
   private double[] bucketBounds;
   private long[] bucketCounts;
   private int next;
+  private final InputGuard guard = new InputGuard(InputLimits.defaults());
 
   /** Builds one metrics record, one traces record, attribute sets and two filled sketches. */
   @Setup
@@ -121,6 +128,28 @@ public class HotPathBenchmark {
   @OperationsPerInvocation(POINTS)
   public ExportMetricsServiceRequest otlpDecodeMetrics() throws Exception {
     return ExportMetricsServiceRequest.parseFrom(metricsRecord);
+  }
+
+  /**
+   * What the enrichment's metrics source does per raw record before the repartition: decode, the
+   * input check ({@code InputGuard}) and the split by service (one {@code ResourceMetrics}
+   * re-encoded); score per data point. The decode alone is {@link #otlpDecodeMetrics}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(POINTS)
+  public Object otlpDecodeCheckSplitMetrics() throws Exception {
+    ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(metricsRecord);
+    guard.check(request, RECORD_TIME_MS);
+    return Splitters.metricsByService(request);
+  }
+
+  /** Decode and input check of one metrics record, no split; score per data point. */
+  @Benchmark
+  @OperationsPerInvocation(POINTS)
+  public ExportMetricsServiceRequest otlpDecodeCheckMetrics() throws Exception {
+    ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(metricsRecord);
+    guard.check(request, RECORD_TIME_MS);
+    return request;
   }
 
   /** Decode one traces record of {@value #SPANS} spans; score per span. */

@@ -20,6 +20,11 @@ final class Cpu {
     return heap.getUsed();
   }
 
+  /** Milliseconds the JIT compiler threads have spent compiling since the JVM started. */
+  static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
   static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }

@@ -33,7 +33,7 @@ import java.util.Map;
  * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
  *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
  *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
- *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results]
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results] [setting=value]...
  * </pre>
  */
 public final class PipelineBench {
@@ -81,7 +81,16 @@ public final class PipelineBench {
     try (Pipeline pipeline = new Pipeline(dir)) {
       // The simulator exports a 10 s slice per request: at 500 services its spans exceed the
       // bridge's 4 MiB default (gRPC RESOURCE_EXHAUSTED, an export lost), so allow 16 MiB here.
-      pipeline.start(Map.of(BridgeConfig.MAX_REQUEST_BYTES_CONFIG, Integer.toString(16 << 20)));
+      Map<String, String> settings = new HashMap<>();
+      settings.put(BridgeConfig.MAX_REQUEST_BYTES_CONFIG, Integer.toString(16 << 20));
+      // Options with a dot are Vigil settings, e.g. streams.threads=2.
+      opts.forEach(
+          (key, value) -> {
+            if (key.contains(".")) {
+              settings.put(key, value);
+            }
+          });
+      pipeline.start(settings);
       log.printf("pipeline up: %s, apps %s%n", pipeline.bootstrapServers(), pipeline.groups());
       try (LagProbe lag = new LagProbe(pipeline.config().kafkaClientConfig(), pipeline.groups())) {
         Ceiling.Result ceiling =
@@ -114,12 +123,13 @@ public final class PipelineBench {
         long heap = Cpu.liveHeapBytes();
         String machine =
             String.format(
-                "%s, %d cores, Java %s; load average %.1f at start, %.1f at end",
+                "%s, %d cores, Java %s; load average %.1f at start, %.1f at end; settings %s",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
                 loadStart,
-                Cpu.loadAverage());
+                Cpu.loadAverage(),
+                new java.util.TreeMap<>(settings));
         String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateBytes);
         Files.writeString(out.resolve(name + ".md"), report);
         if (!ramp.isEmpty()) {

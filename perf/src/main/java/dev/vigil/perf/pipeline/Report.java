@@ -20,14 +20,14 @@ final class Report {
     md.append("## Ramp: synthetic OTLP through the bridge and every app\n\n");
     md.append(
         "| target points/s | offered points/s | folded points/s | spans/s | log records/s |"
-            + " items/s | lag start → end (records) | CPU s/s: process / Vigil / broker |"
+            + " items/s | lag start → end (records) | CPU s/s: process / Vigil / broker / JIT |"
             + " CPU s per 100k items | items per Vigil CPU-second | load | stable |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Ramp.Step s : ramp) {
       md.append(
           String.format(
-              "| %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %.2f / %.2f / %.2f |"
-                  + " %.2f | %,.0f | %.1f | %s |%n",
+              "| %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %.2f / %.2f / %.2f /"
+                  + " %.2f | %.2f | %,.0f | %.1f | %s |%n",
               s.target(),
               s.offeredPoints(),
               s.foldedPoints(),
@@ -39,6 +39,7 @@ final class Report {
               s.cpuPerSecond(),
               s.vigilCpuPerSecond(),
               s.brokerCpuPerSecond(),
+              s.jitPerSecond(),
               s.cpuPer100k(),
               s.itemsPerVigilCpuSecond(),
               s.loadAverage(),
@@ -82,6 +83,14 @@ final class Report {
               best.vigilCpuPerSecond(),
               best.cpuPerSecond(),
               best.brokerCpuPerSecond()));
+      md.append(
+          String.format(
+              "| ... without the JIT compiler's threads (%.2f of the %.2f CPU s/s) | %,.0f items"
+                  + " per process CPU-second, %,.0f per Vigil CPU-second |%n",
+              best.jitPerSecond(),
+              best.cpuPerSecond(),
+              best.itemsPerCpuSecondWithoutJit(),
+              best.itemsPerVigilCpuSecondWithoutJit()));
       md.append(
           String.format("| CPU per 100k items at that rate | %.2f CPU s |%n", best.cpuPer100k()));
     }

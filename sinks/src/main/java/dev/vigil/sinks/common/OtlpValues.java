@@ -18,6 +18,16 @@ public final class OtlpValues {
    */
   public static ExportLogsServiceRequest logs(String topic, byte[] bytes) {
     try {
+      if (isJson(bytes) && bytes[0] == '\n') {
+        // Ambiguous: '\n' (0x0A) is JSON whitespace and also the tag of field 1 of the request,
+        // so a protobuf record whose first resource is exactly 123 bytes ('{') looks like JSON.
+        // Protobuf wins when it parses.
+        try {
+          return ExportLogsServiceRequest.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException notProto) {
+          return OtlpJson.logs(bytes);
+        }
+      }
       return isJson(bytes) ? OtlpJson.logs(bytes) : ExportLogsServiceRequest.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new MalformedRecordException(
@@ -26,7 +36,10 @@ public final class OtlpValues {
     }
   }
 
-  /** True if the first non-blank byte opens a JSON object (protobuf never starts with '{'). */
+  /**
+   * True if the first non-blank byte opens a JSON object. Protobuf never starts with '{', but it
+   * can start with "\n{" (see {@link #logs}).
+   */
   static boolean isJson(byte[] bytes) {
     for (byte b : bytes) {
       if (b == '{') {

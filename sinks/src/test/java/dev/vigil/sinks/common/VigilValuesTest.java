@@ -85,4 +85,30 @@ class VigilValuesTest {
         .isInstanceOf(MalformedRecordException.class)
         .hasMessageContaining("is not OTLP logs");
   }
+
+  @Test
+  void aProtobufLogsRecordStartingWithNewlineBraceIsProtobuf() {
+    // A first resource of exactly 123 bytes: the record starts with 0x0A '{', which reads as JSON
+    // whitespace and an opening brace.
+    ExportLogsServiceRequest request = null;
+    for (int n = 1; n < 120 && request == null; n++) {
+      ExportLogsServiceRequest candidate =
+          ExportLogsServiceRequest.newBuilder()
+              .addResourceLogs(
+                  ResourceLogs.newBuilder()
+                      .addScopeLogs(
+                          ScopeLogs.newBuilder()
+                              .addLogRecords(
+                                  LogRecord.newBuilder().setSeverityText("E".repeat(n)))))
+              .build();
+      if (candidate.getResourceLogs(0).getSerializedSize() == 123) {
+        request = candidate;
+      }
+    }
+    assertThat(request).isNotNull();
+    byte[] bytes = request.toByteArray();
+    assertThat(new String(bytes, 0, 2, StandardCharsets.ISO_8859_1)).isEqualTo("\n{");
+
+    assertThat(OtlpValues.logs("otlp_logs", bytes)).isEqualTo(request);
+  }
 }
