@@ -29,6 +29,8 @@ class LiveViewIT {
   private static final String HEADER = "Vigil — simulated platform";
   private static final Pattern SIM_TIME = Pattern.compile("sim time (\\d\\d:\\d\\d) UTC");
 
+  private static final String EXITED = "vigil-process-exited";
+
   @TempDir Path dir;
 
   @Test
@@ -60,6 +62,10 @@ class LiveViewIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> terminal.history().contains("Simulation summary"));
       assertThat(terminal.history()).contains("sent ", "windows ", "incidents ", "alerts ");
+      // The broker writes its logs until the process is gone: the temp dir can only go after that.
+      await("vigil's exit after the summary")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> terminal.history().contains(EXITED));
     }
   }
 
@@ -155,7 +161,7 @@ class LiveViewIT {
           Integer.toString(width),
           "-y",
           Integer.toString(height),
-          command + "; sleep 600");
+          command + "; echo " + EXITED + "; sleep 600");
     }
 
     /** What the screen shows now. */

@@ -84,6 +84,13 @@ final class SimulatedPlatform {
                       .deserializer()
                       .deserialize(record.topic(), record.value());
               if (alert.getEndsAt() == null) {
+                // every firing alert on the console: which service an undetected fault's anomalies
+                // were attributed to is the first question when a fault goes unnamed
+                log.printf(
+                    "  alert %s: service=%s %s%n",
+                    Instant.now(),
+                    alert.getLabels().getOrDefault("service", ""),
+                    abbreviate(alert.getAnnotations().getOrDefault("summary", "")));
                 alerts.add(
                     new AlertSeen(
                         System.nanoTime(),
@@ -292,6 +299,10 @@ final class SimulatedPlatform {
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 160 ? text : text.substring(0, 160) + "...";
   }
 
   private record AlertSeen(
