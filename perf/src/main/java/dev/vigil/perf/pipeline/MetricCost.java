@@ -81,7 +81,13 @@ public final class MetricCost {
       long points =
           rate > 0
               ? units * (long) SyntheticOtlp.POINTS_PER_UNIT
-              : produce(kafka.bootstrapServers(), topics.otlpMetrics.name(), units, minutes);
+              : Backlog.write(
+                  kafka.bootstrapServers(),
+                  topics.otlpMetrics.name(),
+                  units,
+                  minutes,
+                  OtlpSignal.METRICS,
+                  SyntheticOtlp.Unit::metrics);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Properties props =
           StreamsApp.properties(
@@ -219,36 +225,5 @@ public final class MetricCost {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static long produce(String bootstrap, String topic, int units, int minutes)
-      throws Exception {
-    SyntheticOtlp load = new SyntheticOtlp();
-    RequestSplitter splitter = new RequestSplitter(900 * 1024);
-    long t0 = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) * 1_000_000L;
-    long step = Duration.ofMinutes(minutes).toNanos() / units;
-    long points = 0;
-    Map<String, Object> config =
-        Map.of(
-            "bootstrap.servers",
-            bootstrap,
-            "acks",
-            "all",
-            "linger.ms",
-            "20",
-            "compression.type",
-            "lz4");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int u = 0; u < units; u++) {
-        SyntheticOtlp.Unit unit = load.next(t0 + u * step);
-        for (OtlpRecord record : splitter.split(OtlpSignal.METRICS, unit.metrics()).records()) {
-          producer.send(new ProducerRecord<>(topic, record.service(), record.value()));
-          points += record.items();
-        }
-      }
-      producer.flush();
-    }
-    return points;
   }
 }

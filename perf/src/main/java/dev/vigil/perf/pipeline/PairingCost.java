@@ -1,7 +1,5 @@
 package dev.vigil.perf.pipeline;
 
-import dev.vigil.bridge.internal.OtlpRecord;
-import dev.vigil.bridge.internal.RequestSplitter;
 import dev.vigil.enrichment.EnrichmentConfig;
 import dev.vigil.enrichment.EnrichmentTopology;
 import dev.vigil.enrichment.internal.EnrichmentMetrics;
@@ -23,10 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -62,7 +56,14 @@ public final class PairingCost {
       List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
       specs.add(topics.dlq(EnrichmentTopology.APP));
       new TopicProvisioner(kafka.admin(), Duration.ofSeconds(30)).provision(specs);
-      long spans = produce(kafka.bootstrapServers(), topics.otlpSpans.name(), units, minutes);
+      long spans =
+          Backlog.write(
+              kafka.bootstrapServers(),
+              topics.otlpSpans.name(),
+              units,
+              minutes,
+              OtlpSignal.TRACES,
+              SyntheticOtlp.Unit::traces);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Properties props =
           StreamsApp.properties(
@@ -104,37 +105,6 @@ public final class PairingCost {
     return registry.find("vigil.enrichment.accepted").tag("source", source).counters().stream()
         .mapToDouble(Counter::count)
         .sum();
-  }
-
-  private static long produce(String bootstrap, String topic, int units, int minutes)
-      throws Exception {
-    SyntheticOtlp load = new SyntheticOtlp();
-    RequestSplitter splitter = new RequestSplitter(900 * 1024);
-    long t0 = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) * 1_000_000L;
-    long step = Duration.ofMinutes(minutes).toNanos() / units;
-    long spans = 0;
-    Map<String, Object> config =
-        Map.of(
-            "bootstrap.servers",
-            bootstrap,
-            "acks",
-            "all",
-            "linger.ms",
-            "20",
-            "compression.type",
-            "lz4");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int u = 0; u < units; u++) {
-        SyntheticOtlp.Unit unit = load.next(t0 + u * step);
-        for (OtlpRecord record : splitter.split(OtlpSignal.TRACES, unit.traces()).records()) {
-          producer.send(new ProducerRecord<>(topic, record.service(), record.value()));
-          spans += record.items();
-        }
-      }
-      producer.flush();
-    }
-    return spans;
   }
 
   private static long streamThreadCpuNanos() {
