@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.bridge.internal.BridgeMetrics.Protocol;
+import dev.vigil.runtime.management.HttpServers;
 import dev.vigil.runtime.otlp.OtlpJson;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import java.io.IOException;
@@ -66,11 +67,11 @@ public final class HttpReceiver implements AutoCloseable {
   public void start() throws IOException {
     InetSocketAddress address = new InetSocketAddress(config.host(), config.httpPort());
     if (config.tls().isPresent()) {
-      HttpsServer https = HttpsServer.create(address, 256);
+      HttpsServer https = HttpServers.https(address, 256);
       https.setHttpsConfigurator(new HttpsConfigurator(PemTls.serverContext(config.tls().get())));
       server = https;
     } else {
-      server = HttpServer.create(address, 256);
+      server = HttpServers.http(address, 256);
     }
     AtomicInteger threads = new AtomicInteger();
     executor =

@@ -43,7 +43,7 @@ public final class ManagementServer implements AutoCloseable {
   public ManagementServer(String host, int port, PrometheusMeterRegistry registry)
       throws IOException {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    this.server = HttpServers.http(new InetSocketAddress(host, port), 16);
     this.executor =
         Executors.newSingleThreadExecutor(
             r -> {
