@@ -79,7 +79,7 @@ final class Ramp {
     double spans0 = pipeline.count("vigil.enrichment.accepted", "source", "spans");
     double logs0 = pipeline.count("vigil.enrichment.accepted", "source", "logs");
     ThreadCpu cpu0 = ThreadCpu.now();
-    long jit0 = Cpu.jitMillis();
+    long jit0 = Cpu.jitNanos();
     long start = System.nanoTime();
     long end = start + length.toNanos();
     long sent = 0;
@@ -104,7 +104,7 @@ final class Ramp {
     slots.release(CONCURRENCY);
     long elapsed = System.nanoTime() - start;
     ThreadCpu.Split cpu = ThreadCpu.now().since(cpu0);
-    long jit = Cpu.jitMillis() - jit0;
+    long jit = Cpu.jitNanos() - jit0;
     LagProbe.Snapshot after = lag.look();
     double seconds = elapsed / 1e9;
     if (failed.get() > 0) {
@@ -124,7 +124,7 @@ final class Ramp {
         cpu.process() / (double) elapsed,
         cpu.vigil() / (double) elapsed,
         cpu.broker() / (double) elapsed,
-        jit * 1e6 / elapsed,
+        (double) jit / elapsed,
         Cpu.loadAverage());
   }
 
@@ -173,8 +173,8 @@ final class Ramp {
    * @param cpuPerSecond process CPU seconds per wall second
    * @param vigilCpuPerSecond of which Vigil's (bridge, apps, GC; not the broker nor the load)
    * @param brokerCpuPerSecond of which the embedded broker's
-   * @param jitPerSecond of which the JIT compiler's threads (compilation time per wall second): a
-   *     JVM that runs a broker and five apps is still compiling minutes after its start
+   * @param jitPerSecond of which the JIT compiler threads' CPU (per wall second): a JVM that runs a
+   *     broker and five apps is still compiling minutes after its start
    * @param loadAverage the machine's 1-minute load average at the end
    */
   record Step(
