@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,8 +31,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * the app's settings, real broker) folds and pairs them. Reports the stream thread's CPU time
  * (ThreadMXBean), which a shared machine's load disturbs much less than wall-clock throughput.
  *
- * <pre>java -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PairingCost [units] [minutes]
+ * <pre>
+ * java -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PairingCost [units] [minutes] [key=value]...
  * </pre>
+ *
+ * <p>{@code key=value} arguments are Vigil settings, e.g. {@code
+ * kafka.statestore.cache.max.bytes=67108864}.
  */
 public final class PairingCost {
   private PairingCost() {}
@@ -40,18 +45,19 @@ public final class PairingCost {
   public static void main(String[] args) throws Exception {
     int units = args.length > 0 ? Integer.parseInt(args[0]) : 3_000;
     int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    Map<String, String> settings = new HashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      settings.put(kv[0], kv[1]);
+    }
     KafkaCluster kafka = new KafkaCluster();
     kafka.start();
     Path stateDir = Files.createTempDirectory("vigil-perf-pairing");
     try {
-      EnrichmentConfig config =
-          EnrichmentConfig.load(
-              new ConfigSources()
-                  .cli(
-                      Map.of(
-                          "bootstrap.servers", kafka.bootstrapServers(),
-                          "state.dir", stateDir.toString(),
-                          "topic.partitions", "1")));
+      settings.put("bootstrap.servers", kafka.bootstrapServers());
+      settings.put("state.dir", stateDir.toString());
+      settings.put("topic.partitions", "1");
+      EnrichmentConfig config = EnrichmentConfig.load(new ConfigSources().cli(settings));
       TopicCatalog topics = TopicCatalog.create("", 1, (short) 1);
       List<TopicSpec<?, ?>> specs = new ArrayList<>(topics.all());
       specs.add(topics.dlq(EnrichmentTopology.APP));
@@ -86,7 +92,8 @@ public final class PairingCost {
         double cpu = streamThreadCpuNanos() / 1e9;
         System.out.printf(
             "%,d spans (%,d server spans folded, %,.0f calls paired) in %.1f s wall; stream"
-                + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; load %.1f%n",
+                + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; settings %s;"
+                + " load %.1f%n",
             spans,
             (long) count(registry, "spans"),
             count(registry, "edges"),
@@ -94,6 +101,7 @@ public final class PairingCost {
             cpu,
             cpu * 1e6 / spans,
             spans / cpu,
+            settings,
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
     } finally {
