@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,14 +36,16 @@ final class Ceiling {
 
   private Ceiling() {}
 
-  static Result measure(String bootstrap, int partitions, Duration duration) throws Exception {
+  static Result measure(
+      String bootstrap, int partitions, Duration duration, Set<OtlpSignal> signals)
+      throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
           .createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    List<OtlpRecord> records = records();
+    List<OtlpRecord> records = records(signals);
     long bytesPerCycle = records.stream().mapToLong(r -> r.value().length).sum();
     long itemsPerCycle = records.stream().mapToLong(OtlpRecord::items).sum();
     Map<String, Object> producerConfig =
@@ -108,16 +111,16 @@ final class Ceiling {
     }
   }
 
-  /** The bridge's records for a few units of the synthetic load. */
-  private static List<OtlpRecord> records() {
+  /** The bridge's records for a few units of the synthetic load, of the given signals. */
+  private static List<OtlpRecord> records(Set<OtlpSignal> signals) {
     SyntheticOtlp load = new SyntheticOtlp();
     RequestSplitter splitter = new RequestSplitter(900 * 1024);
     List<OtlpRecord> records = new ArrayList<>();
     for (int u = 0; u < SyntheticOtlp.SERVICES / SyntheticOtlp.SERVICES_PER_REQUEST; u++) {
       SyntheticOtlp.Unit unit = load.next(System.currentTimeMillis() * 1_000_000L);
-      records.addAll(splitter.split(OtlpSignal.METRICS, unit.metrics()).records());
-      records.addAll(splitter.split(OtlpSignal.TRACES, unit.traces()).records());
-      records.addAll(splitter.split(OtlpSignal.LOGS, unit.logs()).records());
+      for (OtlpSignal signal : signals) {
+        records.addAll(splitter.split(signal, unit.request(signal)).records());
+      }
     }
     return records;
   }

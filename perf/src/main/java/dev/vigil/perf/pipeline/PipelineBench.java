@@ -1,6 +1,7 @@
 package dev.vigil.perf.pipeline;
 
 import dev.vigil.bridge.BridgeConfig;
+import dev.vigil.runtime.otlp.OtlpSignal;
 import dev.vigil.simulator.Fault;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The end-to-end harness: everything {@code vigil up} runs (embedded broker, bridge, enrichment,
@@ -33,7 +36,7 @@ import java.util.Map;
  * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
  *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
  *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
- *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results] [setting=value]...
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [signals=metrics,traces,logs] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results] [setting=value]...
  * </pre>
  */
 public final class PipelineBench {
@@ -61,6 +64,12 @@ public final class PipelineBench {
     String name = opts.getOrDefault("name", "pipeline");
     int extraSeries = Integer.parseInt(opts.getOrDefault("series", "0"));
     boolean simulate = !opts.getOrDefault("simulate", "true").equals("false");
+    // The ramp's mix: all three signals, or e.g. signals=metrics for data points alone.
+    Set<OtlpSignal> signals =
+        Arrays.stream(opts.getOrDefault("signals", "metrics,traces,logs").split(","))
+            .map(s -> OtlpSignal.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)))
+            .collect(
+                java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(OtlpSignal.class)));
     Files.createDirectories(out);
     PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     // Faults start at different phases of the 1-minute window (30 s in, on the boundary, 30 s in):
@@ -97,7 +106,8 @@ public final class PipelineBench {
             Ceiling.measure(
                 pipeline.bootstrapServers(),
                 pipeline.topics().otlpMetrics.partitions(),
-                ceilingLength);
+                ceilingLength,
+                signals);
         log.printf(
             "ceiling: %,.0f items/s consumed (%,.0f produced), %.1f MB/s, %.2f CPU s/s, %.0f B/item%n",
             ceiling.itemsPerSecond(),
@@ -118,17 +128,19 @@ public final class PipelineBench {
               platform.spansPerSecond(),
               platform.logsPerSecond());
         }
-        List<Ramp.Step> ramp = new Ramp(pipeline, lag, log).run(steps, step);
+        List<Ramp.Step> ramp = new Ramp(pipeline, lag, log, signals).run(steps, step);
         long stateBytes = pipeline.stateBytes();
         long heap = Cpu.liveHeapBytes();
         String machine =
             String.format(
-                "%s, %d cores, Java %s; load average %.1f at start, %.1f at end; settings %s",
+                "%s, %d cores, Java %s; load average %.1f at start, %.1f at end; ramp signals %s;"
+                    + " settings %s",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
                 loadStart,
                 Cpu.loadAverage(),
+                signals,
                 new java.util.TreeMap<>(settings));
         String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateBytes);
         Files.writeString(out.resolve(name + ".md"), report);

@@ -1,5 +1,6 @@
 package dev.vigil.perf.pipeline;
 
+import dev.vigil.runtime.otlp.OtlpSignal;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,10 +30,14 @@ final class Ramp {
   private final Semaphore slots = new Semaphore(CONCURRENCY);
   private final AtomicLong failed = new AtomicLong();
 
-  Ramp(Pipeline pipeline, LagProbe lag, PrintStream log) {
+  private final Set<OtlpSignal> signals;
+
+  /** A ramp that sends the synthetic load's requests of {@code signals} (all three by default). */
+  Ramp(Pipeline pipeline, LagProbe lag, PrintStream log, Set<OtlpSignal> signals) {
     this.pipeline = pipeline;
     this.lag = lag;
     this.log = log;
+    this.signals = signals;
   }
 
   /**
@@ -95,9 +101,9 @@ final class Ramp {
         continue;
       }
       SyntheticOtlp.Unit unit = load.next(System.currentTimeMillis() * 1_000_000L);
-      send(base.resolve("/v1/metrics"), unit.metrics().toByteArray());
-      send(base.resolve("/v1/traces"), unit.traces().toByteArray());
-      send(base.resolve("/v1/logs"), unit.logs().toByteArray());
+      for (OtlpSignal signal : signals) {
+        send(base.resolve("/v1/" + path(signal)), unit.request(signal).toByteArray());
+      }
       sent++;
     }
     slots.acquire(CONCURRENCY);
@@ -116,8 +122,8 @@ final class Ramp {
         (pipeline.count("vigil.enrichment.accepted", "source", "metrics") - points0) / seconds,
         (pipeline.count("vigil.enrichment.accepted", "source", "spans") - spans0) / seconds,
         (pipeline.count("vigil.enrichment.accepted", "source", "logs") - logs0) / seconds,
-        sent * 3L * SyntheticOtlp.SERVICES_PER_REQUEST,
-        commitSlack(sent * 3L * SyntheticOtlp.SERVICES_PER_REQUEST / seconds),
+        sent * recordsPerUnit(),
+        commitSlack(sent * recordsPerUnit() / seconds),
         before.totalLag(),
         after.totalLag(),
         after.describe(),
@@ -137,6 +143,21 @@ final class Ramp {
   private long commitSlack(double bridgeRecordsPerSecond) {
     double commitSeconds = pipeline.config().streamsCommitInterval().toMillis() / 1000.0;
     return (long) (bridgeRecordsPerSecond * 10 * commitSeconds * 2);
+  }
+
+  /** Bridge records per unit: one per resource; a trace request has a client and a server. */
+  private long recordsPerUnit() {
+    return signals.stream()
+        .mapToLong(s -> SyntheticOtlp.SERVICES_PER_REQUEST * (s == OtlpSignal.TRACES ? 2L : 1L))
+        .sum();
+  }
+
+  private static String path(OtlpSignal signal) {
+    return switch (signal) {
+      case METRICS -> "metrics";
+      case TRACES -> "traces";
+      case LOGS -> "logs";
+    };
   }
 
   private void send(URI uri, byte[] body) throws InterruptedException {

@@ -1,6 +1,8 @@
 package dev.vigil.perf.pipeline;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.vigil.runtime.otlp.OtlpSignal;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -187,5 +189,14 @@ final class SyntheticOtlp {
   record Unit(
       ExportMetricsServiceRequest metrics,
       ExportTraceServiceRequest traces,
-      ExportLogsServiceRequest logs) {}
+      ExportLogsServiceRequest logs) {
+    /** The request of {@code signal}. */
+    Message request(OtlpSignal signal) {
+      return switch (signal) {
+        case METRICS -> metrics;
+        case TRACES -> traces;
+        case LOGS -> logs;
+      };
+    }
+  }
 }
