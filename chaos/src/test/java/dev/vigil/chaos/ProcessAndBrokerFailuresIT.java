@@ -42,14 +42,24 @@ import org.junit.jupiter.api.io.TempDir;
  * versions and alerts (read committed) must equal those of the same replay without a fault, record
  * for record: nothing lost, nothing duplicated.
  *
- * <p>A service added to the recording, {@code batch-worker}, sends the last calls of every minute
- * after the next minute's first requests (which carry spans up to 45 s into that minute), with a
- * grace of 60 s (emit delay 5 s): each of its windows is emitted first and then revised, so the
- * fault also strikes windows with revisions pending. Its signal windows must come exactly as the
- * file says: first emission 2 calls, revision 4, each once. Its lines never move the watermark
- * ahead of the recording's own requests, so the signals and edges of a minute still reach the chain
- * in the same lockstep step (a late file that did, an earlier version of this test, made the RCA
- * stage's result depend on the fault's timing).
+ * <p>A service added to the recording, {@code batch-worker} ({@code replay/late/make_batch.py}),
+ * sends the last calls of every minute after the next minute's first requests (which carry spans up
+ * to 45 s into that minute), with a grace of 60 s (emit delay 5 s): each of its windows is emitted
+ * first and then revised, so the fault also strikes windows with revisions pending. A call is a
+ * server span and a client span to PostgreSQL, so both its signal windows and its edge to {@code
+ * postgresql:batch} are revised: anomaly-stream counts the signal revisions without scoring them,
+ * rca-stream replaces the edge's latest window with its revision. They must come exactly as the
+ * file says: first emission 2 calls, revision 4, each (series or edge, window, revision) once. Its
+ * lines never move the watermark ahead of the recording's own requests, so the signals and edges of
+ * a minute still reach the chain in the same lockstep step.
+ *
+ * <p>The incident versions are compared as a sequence, {@code updatedAt} included: rca evaluates in
+ * event time only here ({@code rca.evaluate.delay.ms=0}, as {@code vigil replay otlp} does for the
+ * baseline) and keeps its evaluation clock in its changelogged store, so a restarted task neither
+ * evaluates a time again nor goes back to an earlier one. Before the clock was stored, a restarted
+ * task re-evaluated the previous minute with the current minute's first records already restored,
+ * and this test saw one version at 00:31 that the baseline published at 00:32 ({@code
+ * RcaProcessorTest.aRestartAfterAnyRecordPublishesWhatAnUninterruptedRunDoes} pins it).
  */
 @Timeout(600)
 class ProcessAndBrokerFailuresIT {
@@ -70,6 +80,10 @@ class ProcessAndBrokerFailuresIT {
   private static final String LATE_RECORDING = "/replay/late/batch.json.gz";
 
   private static final String LATE_SERVICE = "batch-worker";
+
+  /** The database batch-worker calls (db.system postgresql, db.name batch): a virtual node. */
+  private static final String LATE_DATABASE = "postgresql:batch";
+
   private static final Instant LATE_START = Instant.parse("2024-03-01T00:00:00Z");
   private static final int LATE_WINDOWS = 44;
 
@@ -87,6 +101,7 @@ class ProcessAndBrokerFailuresIT {
       MidIncidentFault.Outcome fault,
       AppProcess apps,
       SignalWindows signals,
+      EdgeWindows edges,
       List<String> enrichmentOutput) {}
 
   /** The enrichment output of the first faulted run of the class, to compare the second with. */
@@ -253,14 +268,13 @@ class ProcessAndBrokerFailuresIT {
           "replay failed: " + e + (apps.get() == null ? "" : "\n" + apps.get().logs()), e);
     }
     MidIncidentFault.Outcome outcome = injector.get().await(Duration.ofSeconds(30));
-    SignalWindows signals =
-        SignalWindows.read(
-            KAFKA.bootstrapServers(), TopicCatalog.create(prefix, 1, (short) 1).signals.name());
     TopicCatalog topics = TopicCatalog.create(prefix, 1, (short) 1);
+    SignalWindows signals = SignalWindows.read(KAFKA.bootstrapServers(), topics.signals.name());
+    EdgeWindows edges = EdgeWindows.read(KAFKA.bootstrapServers(), topics.edges.name());
     List<String> enrichment = new ArrayList<>();
     enrichment.addAll(SignalWindows.raw(KAFKA.bootstrapServers(), topics.signals.name()));
     enrichment.addAll(SignalWindows.raw(KAFKA.bootstrapServers(), topics.edges.name()));
-    return new Run(summary, ChainOutput.read(out), outcome, apps.get(), signals, enrichment);
+    return new Run(summary, ChainOutput.read(out), outcome, apps.get(), signals, edges, enrichment);
   }
 
   /** Records restored according to the app's log ({@code StateRestoreMetrics}). */
@@ -279,11 +293,13 @@ class ProcessAndBrokerFailuresIT {
     int duplicated = faulted.duplicatedFrom(baseline);
     SignalWindows signals = run.signals();
     int windowsDuplicated = signals.duplicates();
+    EdgeWindows edges = run.edges();
     System.out.printf(
         "FIGURES | %s | in: %d OTLP requests | out: %d records (%d anomalies, %d incident versions,"
             + " %d alerts) | lost %d | duplicated %d | transaction open: %s | fault lasted %d ms |"
             + " no committed progress for %d ms | replay took %d s | signal windows: %d records,"
-            + " %d revisions, %d emitted twice%n",
+            + " %d revisions, %d emitted twice | edge windows: %d records, %d revisions, %d emitted"
+            + " twice%n",
         fault,
         run.summary().requests(),
         faulted.records(),
@@ -298,7 +314,10 @@ class ProcessAndBrokerFailuresIT {
         run.summary().took().toSeconds(),
         signals.records().size(),
         signals.revisions(),
-        windowsDuplicated);
+        windowsDuplicated,
+        edges.records().size(),
+        edges.revisions(),
+        edges.duplicates());
     // Enrichment is exactly-once on its own: both faulted runs of the class publish the very same
     // signal and edge windows (first emissions and revisions), byte for byte. As a multiset: the
     // metric, span and log tasks write to the one signals partition in an order set by timing.
@@ -326,22 +345,29 @@ class ProcessAndBrokerFailuresIT {
     assertThat(faulted.alerts()).isEqualTo(baseline.alerts());
     // Anomalies of series windowed by different tasks may interleave differently.
     assertThat(faulted.anomalies()).containsExactlyInAnyOrderElementsOf(baseline.anomalies());
-    assertEarlyEmissionExactlyOnce(signals);
+    assertEarlyEmissionExactlyOnce(signals, edges);
   }
 
   /**
-   * Every signal window once per revision, and batch-worker's windows as its file says: minutes 0
-   * to 43 first emitted with 2 calls and revised with 4, minute 44 (nothing late) once with 2.
+   * Every signal and edge window once per revision, and batch-worker's windows as its file says:
+   * minutes 0 to 43 first emitted with 2 calls and revised with 4, minute 44 (nothing late) once
+   * with 2; the same for its edge to {@value #LATE_DATABASE}.
    */
-  private static void assertEarlyEmissionExactlyOnce(SignalWindows signals) {
+  private static void assertEarlyEmissionExactlyOnce(SignalWindows signals, EdgeWindows edges) {
     assertThat(signals.duplicates()).as("signal windows emitted twice with one revision").isZero();
-    Map<Instant, Map<Integer, Long>> calls = signals.counts(LATE_SERVICE, "span.calls");
+    assertThat(edges.duplicates()).as("edge windows emitted twice with one revision").isZero();
     Map<Instant, Map<Integer, Long>> expected = new TreeMap<>();
     for (int minute = 0; minute < LATE_WINDOWS; minute++) {
       expected.put(LATE_START.plusSeconds(60L * minute), Map.of(0, 2L, 1, 4L));
     }
     expected.put(LATE_START.plusSeconds(60L * LATE_WINDOWS), Map.of(0, 2L));
-    assertThat(calls).isEqualTo(expected);
+    assertThat(signals.counts(LATE_SERVICE, "span.calls")).isEqualTo(expected);
     assertThat(signals.counts(LATE_SERVICE, "span.duration")).hasSize(LATE_WINDOWS + 1);
+    // The edge windows' watermark moves with calls only, and the replay's end-of-data marker is a
+    // lone span that makes none: the edges' last window (minute 44) never closes in a replay, nor
+    // does the grace of minute 43, so its revision never comes (the shop's edges likewise).
+    expected.remove(LATE_START.plusSeconds(60L * LATE_WINDOWS));
+    expected.put(LATE_START.plusSeconds(60L * (LATE_WINDOWS - 1)), Map.of(0, 2L));
+    assertThat(edges.calls(LATE_SERVICE, LATE_DATABASE)).isEqualTo(expected);
   }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The signal windows a run of the chain committed (read with {@code isolation.level=read_committed}
@@ -30,6 +31,17 @@ record SignalWindows(List<ConsumerRecord<SeriesKey, SignalWindow>> records) {
 
   /** Reads every committed record of {@code topic} (one partition). */
   static SignalWindows read(String bootstrapServers, String topic) {
+    return new SignalWindows(
+        committed(
+            bootstrapServers,
+            topic,
+            VigilSerdes.SERIES_KEY.deserializer(),
+            VigilSerdes.SIGNAL_WINDOW.deserializer()));
+  }
+
+  /** Every committed record of {@code topic} (one partition), in topic order. */
+  static <K, V> List<ConsumerRecord<K, V>> committed(
+      String bootstrapServers, String topic, Deserializer<K> keys, Deserializer<V> values) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -41,12 +53,8 @@ record SignalWindows(List<ConsumerRecord<SeriesKey, SignalWindow>> records) {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
     TopicPartition partition = new TopicPartition(topic, 0);
-    List<ConsumerRecord<SeriesKey, SignalWindow>> records = new ArrayList<>();
-    try (KafkaConsumer<SeriesKey, SignalWindow> consumer =
-        new KafkaConsumer<>(
-            config,
-            VigilSerdes.SERIES_KEY.deserializer(),
-            VigilSerdes.SIGNAL_WINDOW.deserializer())) {
+    List<ConsumerRecord<K, V>> records = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       // Read committed: the end offset is the last stable offset, past every committed record.
@@ -55,7 +63,7 @@ record SignalWindows(List<ConsumerRecord<SeriesKey, SignalWindow>> records) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
-    return new SignalWindows(records);
+    return records;
   }
 
   /**
