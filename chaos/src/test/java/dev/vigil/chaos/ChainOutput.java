@@ -4,6 +4,7 @@ import dev.vigil.deploy.replay.OtlpReplay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,32 @@ record ChainOutput(List<String> anomalies, List<String> incidents, List<String> 
     return missing(anomalies, expected.anomalies)
         + missing(incidents, expected.incidents)
         + missing(alerts, expected.alerts);
+  }
+
+  /** The records of {@code expected} this output lacks, then those it has beyond them. */
+  String differences(ChainOutput expected) {
+    List<String> lost = new ArrayList<>();
+    List<String> extra = new ArrayList<>();
+    unmatched(expected.anomalies, anomalies, lost);
+    unmatched(expected.incidents, incidents, lost);
+    unmatched(expected.alerts, alerts, lost);
+    unmatched(anomalies, expected.anomalies, extra);
+    unmatched(incidents, expected.incidents, extra);
+    unmatched(alerts, expected.alerts, extra);
+    return "lost: " + lost + "\nbeyond the baseline: " + extra;
+  }
+
+  private static void unmatched(List<String> wanted, List<String> have, List<String> out) {
+    Map<String, Integer> left = new HashMap<>();
+    have.forEach(line -> left.merge(line, 1, Integer::sum));
+    for (String line : wanted) {
+      Integer n = left.get(line);
+      if (n == null || n == 0) {
+        out.add(line);
+      } else {
+        left.put(line, n - 1);
+      }
+    }
   }
 
   /** How many of {@code wanted} are not matched one-to-one by a line of {@code have}. */

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.deploy.cli.VigilApps;
 import dev.vigil.deploy.cli.VigilCommand;
 import dev.vigil.deploy.replay.OtlpReplay;
+import dev.vigil.enrichment.EnrichmentConfig;
 import dev.vigil.rca.RcaConfig;
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
+import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.testkit.KafkaCluster;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,9 +17,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -35,6 +41,25 @@ import org.junit.jupiter.api.io.TempDir;
  * hits while the incident is being published and a transaction is open. The anomalies, incident
  * versions and alerts (read committed) must equal those of the same replay without a fault, record
  * for record: nothing lost, nothing duplicated.
+ *
+ * <p>A service added to the recording, {@code batch-worker} ({@code replay/late/make_batch.py}),
+ * sends the last calls of every minute after the next minute's first requests (which carry spans up
+ * to 45 s into that minute), with a grace of 60 s (emit delay 5 s): each of its windows is emitted
+ * first and then revised, so the fault also strikes windows with revisions pending. A call is a
+ * server span and a client span to PostgreSQL, so both its signal windows and its edge to {@code
+ * postgresql:batch} are revised: anomaly-stream counts the signal revisions without scoring them,
+ * rca-stream replaces the edge's latest window with its revision. They must come exactly as the
+ * file says: first emission 2 calls, revision 4, each (series or edge, window, revision) once. Its
+ * lines never move the watermark ahead of the recording's own requests, so the signals and edges of
+ * a minute still reach the chain in the same lockstep step.
+ *
+ * <p>The incident versions are compared as a sequence, {@code updatedAt} included: rca evaluates in
+ * event time only here ({@code rca.evaluate.delay.ms=0}, as {@code vigil replay otlp} does for the
+ * baseline) and keeps its evaluation clock in its changelogged store, so a restarted task neither
+ * evaluates a time again nor goes back to an earlier one. Before the clock was stored, a restarted
+ * task re-evaluated the previous minute with the current minute's first records already restored,
+ * and this test saw one version at 00:31 that the baseline published at 00:32 ({@code
+ * RcaProcessorTest.aRestartAfterAnyRecordPublishesWhatAnUninterruptedRunDoes} pins it).
  */
 @Timeout(600)
 class ProcessAndBrokerFailuresIT {
@@ -51,6 +76,20 @@ class ProcessAndBrokerFailuresIT {
   private static final List<String> RECORDING =
       List.of("frontend.json.gz", "backend.json.gz", "logs.json.gz");
 
+  /** Minutes 0..44 of batch-worker, each with 2 calls on time and 2 late (see the class doc). */
+  private static final String LATE_RECORDING = "/replay/late/batch.json.gz";
+
+  private static final String LATE_SERVICE = "batch-worker";
+
+  /** The database batch-worker calls (db.system postgresql, db.name batch): a virtual node. */
+  private static final String LATE_DATABASE = "postgresql:batch";
+
+  private static final Instant LATE_START = Instant.parse("2024-03-01T00:00:00Z");
+  private static final int LATE_WINDOWS = 44;
+
+  /** Grace long enough for batch-worker's late calls (up to 50 s after their window's end). */
+  private static final String GRACE = "60000";
+
   @TempDir static Path dir;
   private static Path shop;
   private static ChainOutput baseline;
@@ -60,7 +99,13 @@ class ProcessAndBrokerFailuresIT {
       OtlpReplay.Summary summary,
       ChainOutput output,
       MidIncidentFault.Outcome fault,
-      AppProcess apps) {}
+      AppProcess apps,
+      SignalWindows signals,
+      EdgeWindows edges,
+      List<String> enrichmentOutput) {}
+
+  /** The enrichment output of the first faulted run of the class, to compare the second with. */
+  private static List<String> firstEnrichmentOutput;
 
   @BeforeAll
   static void replayWithoutFaults() throws Exception {
@@ -70,6 +115,9 @@ class ProcessAndBrokerFailuresIT {
           ProcessAndBrokerFailuresIT.class.getResourceAsStream("/replay/shop/" + file)) {
         Files.copy(in, shop.resolve(file));
       }
+    }
+    try (InputStream in = ProcessAndBrokerFailuresIT.class.getResourceAsStream(LATE_RECORDING)) {
+      Files.copy(in, shop.resolve("batch.json.gz"));
     }
     long began = System.nanoTime();
     Path out = dir.resolve("baseline");
@@ -88,7 +136,9 @@ class ProcessAndBrokerFailuresIT {
                 "--anomalies",
                 files.anomalies().toString(),
                 "--alerts",
-                files.alerts().toString());
+                files.alerts().toString(),
+                "--set",
+                EnrichmentConfig.GRACE_CONFIG + "=" + GRACE);
     assertThat(exit).as(err.toString()).isZero();
     baseline = ChainOutput.read(out);
     assertThat(baseline.anomalies()).isNotEmpty();
@@ -160,6 +210,7 @@ class ProcessAndBrokerFailuresIT {
                   settings.put(CoreConfig.TOPIC_PREFIX_CONFIG, prefix);
                   // The replay gives up when the apps make no progress for 10 x this.
                   settings.put(CoreConfig.STARTUP_TIMEOUT_CONFIG, "15000");
+                  settings.put(EnrichmentConfig.GRACE_CONFIG, GRACE);
                   return new CoreConfig(VigilApps.definition(), new ConfigSources().cli(settings));
                 },
                 config -> {
@@ -190,7 +241,9 @@ class ProcessAndBrokerFailuresIT {
                               "kafka.session.timeout.ms",
                               "6000",
                               "kafka.heartbeat.interval.ms",
-                              "1500"));
+                              "1500",
+                              EnrichmentConfig.GRACE_CONFIG,
+                              GRACE));
                   apps.set(process);
                   process.start();
                   MidIncidentFault watcher =
@@ -215,7 +268,13 @@ class ProcessAndBrokerFailuresIT {
           "replay failed: " + e + (apps.get() == null ? "" : "\n" + apps.get().logs()), e);
     }
     MidIncidentFault.Outcome outcome = injector.get().await(Duration.ofSeconds(30));
-    return new Run(summary, ChainOutput.read(out), outcome, apps.get());
+    TopicCatalog topics = TopicCatalog.create(prefix, 1, (short) 1);
+    SignalWindows signals = SignalWindows.read(KAFKA.bootstrapServers(), topics.signals.name());
+    EdgeWindows edges = EdgeWindows.read(KAFKA.bootstrapServers(), topics.edges.name());
+    List<String> enrichment = new ArrayList<>();
+    enrichment.addAll(SignalWindows.raw(KAFKA.bootstrapServers(), topics.signals.name()));
+    enrichment.addAll(SignalWindows.raw(KAFKA.bootstrapServers(), topics.edges.name()));
+    return new Run(summary, ChainOutput.read(out), outcome, apps.get(), signals, edges, enrichment);
   }
 
   /** Records restored according to the app's log ({@code StateRestoreMetrics}). */
@@ -232,10 +291,15 @@ class ProcessAndBrokerFailuresIT {
     ChainOutput faulted = run.output();
     int lost = faulted.lostFrom(baseline);
     int duplicated = faulted.duplicatedFrom(baseline);
+    SignalWindows signals = run.signals();
+    int windowsDuplicated = signals.duplicates();
+    EdgeWindows edges = run.edges();
     System.out.printf(
         "FIGURES | %s | in: %d OTLP requests | out: %d records (%d anomalies, %d incident versions,"
             + " %d alerts) | lost %d | duplicated %d | transaction open: %s | fault lasted %d ms |"
-            + " no committed progress for %d ms | replay took %d s%n",
+            + " no committed progress for %d ms | replay took %d s | signal windows: %d records,"
+            + " %d revisions, %d emitted twice | edge windows: %d records, %d revisions, %d emitted"
+            + " twice%n",
         fault,
         run.summary().requests(),
         faulted.records(),
@@ -247,7 +311,33 @@ class ProcessAndBrokerFailuresIT {
         run.fault().transactionOpen(),
         run.fault().fault().toMillis(),
         run.fault().recovery().toMillis(),
-        run.summary().took().toSeconds());
+        run.summary().took().toSeconds(),
+        signals.records().size(),
+        signals.revisions(),
+        windowsDuplicated,
+        edges.records().size(),
+        edges.revisions(),
+        edges.duplicates());
+    // Enrichment is exactly-once on its own: both faulted runs of the class publish the very same
+    // signal and edge windows (first emissions and revisions), byte for byte. As a multiset: the
+    // metric, span and log tasks write to the one signals partition in an order set by timing.
+    boolean sameEnrichment = true;
+    if (firstEnrichmentOutput == null) {
+      firstEnrichmentOutput = run.enrichmentOutput();
+    } else {
+      List<String> first = new ArrayList<>(firstEnrichmentOutput);
+      List<String> second = new ArrayList<>(run.enrichmentOutput());
+      Collections.sort(first);
+      Collections.sort(second);
+      sameEnrichment = first.equals(second);
+      System.out.printf(
+          "ENRICHMENT | %s | %d signal and edge records, the same as the other run's: %s%n",
+          fault, second.size(), sameEnrichment);
+    }
+    if (lost + duplicated > 0) {
+      System.out.println("DIFFERENCES | " + fault + "\n" + faulted.differences(baseline));
+    }
+    assertThat(sameEnrichment).as("enrichment output equal to the other faulted run's").isTrue();
     assertThat(lost).as("records lost").isZero();
     assertThat(duplicated).as("records duplicated").isZero();
     // Incident versions and alerts come from one task in event time: the very same sequence.
@@ -255,5 +345,24 @@ class ProcessAndBrokerFailuresIT {
     assertThat(faulted.alerts()).isEqualTo(baseline.alerts());
     // Anomalies of series windowed by different tasks may interleave differently.
     assertThat(faulted.anomalies()).containsExactlyInAnyOrderElementsOf(baseline.anomalies());
+    assertEarlyEmissionExactlyOnce(signals, edges);
+  }
+
+  /**
+   * Every signal and edge window once per revision, and batch-worker's windows as its file says:
+   * minutes 0 to 43 first emitted with 2 calls and revised with 4, minute 44 (nothing late) once
+   * with 2; the same for its edge to {@value #LATE_DATABASE}.
+   */
+  private static void assertEarlyEmissionExactlyOnce(SignalWindows signals, EdgeWindows edges) {
+    assertThat(signals.duplicates()).as("signal windows emitted twice with one revision").isZero();
+    assertThat(edges.duplicates()).as("edge windows emitted twice with one revision").isZero();
+    Map<Instant, Map<Integer, Long>> expected = new TreeMap<>();
+    for (int minute = 0; minute < LATE_WINDOWS; minute++) {
+      expected.put(LATE_START.plusSeconds(60L * minute), Map.of(0, 2L, 1, 4L));
+    }
+    expected.put(LATE_START.plusSeconds(60L * LATE_WINDOWS), Map.of(0, 2L));
+    assertThat(signals.counts(LATE_SERVICE, "span.calls")).isEqualTo(expected);
+    assertThat(signals.counts(LATE_SERVICE, "span.duration")).hasSize(LATE_WINDOWS + 1);
+    assertThat(edges.calls(LATE_SERVICE, LATE_DATABASE)).isEqualTo(expected);
   }
 }
