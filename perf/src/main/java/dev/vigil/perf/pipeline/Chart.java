@@ -53,12 +53,7 @@ final class Chart {
     int slot = plotWidth / Math.max(1, n);
     for (int i = 0; i < n; i++) {
       Ramp.Step step = steps.get(i);
-      double offered =
-          step.offeredPoints()
-              * (SyntheticOtlp.POINTS_PER_UNIT
-                  + SyntheticOtlp.SPANS_PER_UNIT
-                  + SyntheticOtlp.LOGS_PER_UNIT)
-              / SyntheticOtlp.POINTS_PER_UNIT;
+      double offered = step.offeredItems();
       int x = LEFT + i * slot + slot / 6;
       int w = slot / 3;
       bar(g, x, w, offered, min, max, plotHeight, new Color(170, 190, 230));

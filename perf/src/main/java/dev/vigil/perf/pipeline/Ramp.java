@@ -119,6 +119,7 @@ final class Ramp {
     return new Step(
         pointsPerSecond,
         sent * SyntheticOtlp.POINTS_PER_UNIT / seconds,
+        sent * itemsPerUnit() / seconds,
         (pipeline.count("vigil.enrichment.accepted", "source", "metrics") - points0) / seconds,
         (pipeline.count("vigil.enrichment.accepted", "source", "spans") - spans0) / seconds,
         (pipeline.count("vigil.enrichment.accepted", "source", "logs") - logs0) / seconds,
@@ -143,6 +144,19 @@ final class Ramp {
   private long commitSlack(double bridgeRecordsPerSecond) {
     double commitSeconds = pipeline.config().streamsCommitInterval().toMillis() / 1000.0;
     return (long) (bridgeRecordsPerSecond * 10 * commitSeconds * 2);
+  }
+
+  /** Telemetry items per unit of the signals sent. */
+  private long itemsPerUnit() {
+    return signals.stream()
+        .mapToLong(
+            s ->
+                switch (s) {
+                  case METRICS -> SyntheticOtlp.POINTS_PER_UNIT;
+                  case TRACES -> SyntheticOtlp.SPANS_PER_UNIT;
+                  case LOGS -> SyntheticOtlp.LOGS_PER_UNIT;
+                })
+        .sum();
   }
 
   /** Bridge records per unit: one per resource; a trace request has a client and a server. */
@@ -183,6 +197,7 @@ final class Ramp {
    *
    * @param target data points per second asked for
    * @param offeredPoints data points per second sent to the bridge
+   * @param offeredItems data points, spans and log records per second sent to the bridge
    * @param foldedPoints data points per second the enrichment stream folded into windows
    * @param foldedSpans spans per second folded
    * @param foldedLogs log records per second folded
@@ -201,6 +216,7 @@ final class Ramp {
   record Step(
       int target,
       double offeredPoints,
+      double offeredItems,
       double foldedPoints,
       double foldedSpans,
       double foldedLogs,
