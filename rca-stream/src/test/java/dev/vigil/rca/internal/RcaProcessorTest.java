@@ -7,6 +7,7 @@ import dev.vigil.schemas.ChangeEvent;
 import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.NodeKind;
 import dev.vigil.schemas.SignalType;
+import dev.vigil.schemas.serde.VigilSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,16 @@ import org.junit.jupiter.api.Test;
  * and the evaluation clock survives a restart (so neither trigger goes back in time or repeats).
  */
 class RcaProcessorTest {
+  /**
+   * Copying a record that holds an enum ({@code EdgeWindow.newBuilder(window)}) asks Avro to load
+   * the enum's class, which Avro trusts only once a Vigil serde exists (as it always does in the
+   * apps). Run alone, this class made none before its first copy.
+   */
+  @BeforeAll
+  static void trustVigilClasses() {
+    assertThat(VigilSerdes.EDGE_WINDOW).isNotNull();
+  }
+
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RcaMetrics metrics = new RcaMetrics(registry);
   private KeyValueStore<String, byte[]> state;
