@@ -36,7 +36,7 @@ import java.util.Set;
  * java -Xmx3g -XX:StartFlightRecording=filename=perf/results/pipeline.jfr,settings=profile \
  *   -Dlog4j2.configurationFile=classpath:log4j2-perf.xml \
  *   -cp perf/target/benchmarks.jar dev.vigil.perf.pipeline.PipelineBench \
- *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [signals=metrics,traces,logs] [series=0] [faults=kind:target@at+length*factor,...] [name=pipeline] [out=perf/results] [setting=value]...
+ *   [services=500] [rate=300] [warmup=12] [scenario=11] [steps=2000,5000,...] [step=30] [simulate=true] [signals=metrics,traces,logs] [series=0] [faults=kind:target@at+length*factor,...] [dump=service,...] [name=pipeline] [out=perf/results] [setting=value]...
  * </pre>
  */
 public final class PipelineBench {
@@ -52,7 +52,8 @@ public final class PipelineBench {
     int services = Integer.parseInt(opts.getOrDefault("services", "500"));
     double rate = Double.parseDouble(opts.getOrDefault("rate", "300"));
     Duration warmup = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("warmup", "12")));
-    Duration scenario = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("scenario", "11")));
+    Duration askedScenario =
+        Duration.ofMinutes(Long.parseLong(opts.getOrDefault("scenario", "11")));
     String stepList = opts.getOrDefault("steps", "2000,5000,10000,20000,40000,80000,160000");
     List<Integer> steps =
         stepList.equals("none")
@@ -70,6 +71,10 @@ public final class PipelineBench {
             .map(s -> OtlpSignal.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT)))
             .collect(
                 java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(OtlpSignal.class)));
+    // dump=search,pricing: their signal windows, every anomaly event and incident version, as
+    // JSON lines in <name>-dump.jsonl (why a fault went unnamed, read after the run)
+    Set<String> dumpServices =
+        opts.getOrDefault("dump", "").isEmpty() ? Set.of() : Set.of(opts.get("dump").split(","));
     Files.createDirectories(out);
     PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     // Faults start at different phases of the 1-minute window (30 s in, on the boundary, 30 s in):
@@ -83,6 +88,13 @@ public final class PipelineBench {
                     .split(","))
             .map(Fault::parse)
             .toList();
+    Duration scenario = scenarioCovering(askedScenario, faults);
+    if (!scenario.equals(askedScenario)) {
+      log.printf(
+          "scenario %s extended to %s: the last fault's windows close and are judged only when"
+              + " later data moves event time on%n",
+          askedScenario, scenario);
+    }
 
     Path dir = Files.createTempDirectory("vigil-pipeline-bench");
     Instant started = Instant.now();
@@ -117,9 +129,15 @@ public final class PipelineBench {
             ceiling.bytesPerItem());
         SimulatedPlatform.Result platform = null;
         if (simulate) {
+          TopicDump dump =
+              dumpServices.isEmpty() ? null : new TopicDump(pipeline.topics(), dumpServices);
           platform =
               new SimulatedPlatform(pipeline, lag, log)
-                  .run(services, rate, warmup, faults, scenario, extraSeries);
+                  .run(services, rate, warmup, faults, scenario, extraSeries, dump);
+          if (dump != null) {
+            Path file = out.resolve(name + "-dump.jsonl");
+            log.printf("dump: %,d records in %s%n", dump.write(file), file);
+          }
           log.printf(
               "platform: %d services, %,d active series, %,.0f points/s %,.0f spans/s %,.0f logs/s%n",
               platform.services(),
@@ -153,6 +171,27 @@ public final class PipelineBench {
       deleteQuietly(dir);
     }
     System.exit(0);
+  }
+
+  /**
+   * The scenario length that lets every fault's windows be judged: at least two minutes after the
+   * minute in which the last fault ends. The enrichment emits a window only once event time has
+   * passed its end (+ 5 s), and the anomaly stage judges a service's health for a window when the
+   * service's next window arrives; a simulator that stops when the fault stops sends nothing that
+   * moves event time on, so the fault's last window (and the judgement of the one before) never
+   * comes. With the default faults the 11-minute scenario ended with the pricing fault, and pricing
+   * had one full faulted window in the run instead of two.
+   */
+  static Duration scenarioCovering(Duration asked, List<Fault> faults) {
+    Duration needed = Duration.ZERO;
+    for (Fault fault : faults) {
+      long endMinutes = (fault.end().toSeconds() + 59) / 60;
+      Duration judged = Duration.ofMinutes(endMinutes + 2);
+      if (judged.compareTo(needed) > 0) {
+        needed = judged;
+      }
+    }
+    return asked.compareTo(needed) >= 0 ? asked : needed;
   }
 
   private static void deleteQuietly(Path dir) {

@@ -56,7 +56,8 @@ final class SimulatedPlatform {
       Duration warmup,
       List<Fault> faults,
       Duration scenario,
-      int extraSeriesPerService)
+      int extraSeriesPerService,
+      TopicDump dump)
       throws Exception {
     TopicCatalog topics = pipeline.topics();
     SimulatorSettings settings =
@@ -117,7 +118,16 @@ final class SimulatedPlatform {
                   .computeIfAbsent(
                       window.getWindowStart().toEpochMilli(), k -> ConcurrentHashMap.newKeySet())
                   .add(ByteBuffer.wrap(record.key()));
+              if (dump != null) {
+                dump.signal(record);
+              }
             });
+    List<Thread> dumpReaders =
+        dump == null
+            ? List.of()
+            : List.of(
+                reader(topics.anomalies.name(), stop, dump::anomaly),
+                reader(topics.incidents.name(), stop, dump::incident));
     long heapBefore = Cpu.liveHeapBytes();
     long stateBefore = pipeline.stateBytes();
     Map<Fault, Long> injected = new ConcurrentHashMap<>();
@@ -194,6 +204,9 @@ final class SimulatedPlatform {
       stop.set(true);
       alertReader.join();
       signalReader.join();
+      for (Thread reader : dumpReaders) {
+        reader.join();
+      }
       long heapAfter = Cpu.liveHeapBytes();
       long stateAfter = pipeline.stateBytes();
       TreeMap<Long, Integer> counts = new TreeMap<>();
