@@ -185,9 +185,10 @@ class MetricSignalsTest {
   void histogramBucketsGiveCountSumAndQuantiles() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
       // Buckets (-inf,10] (10,50] (50,100] (100,+inf) with 2, 5, 2, 1 observations, min 3, max
-      // 150: the sketch sees 2 x 6.5, 5 x 30, 2 x 75 and 1 x 125 (bucket midpoints, open ends
-      // closed by min and max). Ranks 0-1 = 6.5, 2-6 = 30, 7-8 = 75, 9 = 125, so p50 (rank 4.5)
-      // = 30 and p90/p95/p99 (ranks 8.1, 8.55, 8.91) = 75, each within the sketch's 1 %.
+      // 150 (open ends closed by min and max). Each bucket's observations are spread evenly over
+      // it: 4.75 8.25 | 14 22 30 38 46 | 62.5 87.5 | 125. So p50 (rank 4.5) = 30 and p90, p95,
+      // p99 (ranks 8.1, 8.55, 8.91) = 87.5, each within the sketch's 1 % (all at the midpoint 75,
+      // as before, the tail would not move until it crossed into the next bucket).
       HistogramDataPoint point =
           HistogramDataPoint.newBuilder()
               .setTimeUnixNano(nanos(at(0, 15)))
@@ -220,9 +221,9 @@ class MetricSignalsTest {
       assertThat(w.getMin()).isEqualTo(3.0);
       assertThat(w.getMax()).isEqualTo(150.0);
       assertThat(w.getP50()).isCloseTo(30.0, withinPercentage(1));
-      assertThat(w.getP90()).isCloseTo(75.0, withinPercentage(1));
-      assertThat(w.getP95()).isCloseTo(75.0, withinPercentage(1));
-      assertThat(w.getP99()).isCloseTo(75.0, withinPercentage(1));
+      assertThat(w.getP90()).isCloseTo(87.5, withinPercentage(1));
+      assertThat(w.getP95()).isCloseTo(87.5, withinPercentage(1));
+      assertThat(w.getP99()).isCloseTo(87.5, withinPercentage(1));
       assertThat(w.getRate()).isCloseTo(10 / 60.0, within(1e-9));
     }
   }

@@ -95,6 +95,35 @@ public final class Aggregate {
     observe(value, weight);
   }
 
+  /** Sub-intervals a histogram bucket's observations are spread over (see {@link #addSpread}). */
+  static final int SPREAD_STEPS = 16;
+
+  /**
+   * {@code weight} observations of which only the interval {@code [lower, upper]} is known (an
+   * explicit histogram bucket), spread evenly over it, as Prometheus' {@code histogram_quantile}
+   * assumes. Placing them all at the midpoint would make every quantile inside a bucket sit still
+   * from window to window and then jump by the bucket's width when it crosses a bound: a detector
+   * learns no spread from the first and takes the second for an anomaly (a fault-free 500-service
+   * simulation: 963 false episodes in 250 minutes at the midpoint, 99 spread; perf {@code
+   * HistogramQuantileNoise}). The evenly spaced points cost at most {@value #SPREAD_STEPS} sketch
+   * updates per bucket and resolve a quantile to a sixteenth of the bucket.
+   */
+  public void addSpread(double lower, double upper, long weight) {
+    if (weight <= 0 || kind == Kind.OVERFLOW) {
+      return;
+    }
+    if (!(upper > lower)) {
+      observe(lower, weight);
+      return;
+    }
+    int steps = (int) Math.min(weight, SPREAD_STEPS);
+    double width = (upper - lower) / steps;
+    for (int j = 0; j < steps; j++) {
+      long share = weight / steps + (j < weight % steps ? 1 : 0);
+      observe(lower + (j + 0.5) * width, share);
+    }
+  }
+
   /** Count and sum of a distribution point, with its exact min and max when known. */
   public void addDistribution(long n, double total, double pointMin, double pointMax) {
     if (kind == Kind.OVERFLOW) {

@@ -260,7 +260,7 @@ public final class MetricWindowProcessor
               ? (Double.isNaN(min) ? bounds.isEmpty() ? 0 : bounds.get(0) : min)
               : bounds.get(i - 1);
       double upper = i < bounds.size() ? bounds.get(i) : (Double.isNaN(max) ? lower : max);
-      a.addObservations((lower + upper) / 2, n);
+      a.addSpread(lower, upper, n);
     }
   }
 

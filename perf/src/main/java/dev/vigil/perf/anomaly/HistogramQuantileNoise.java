@@ -5,6 +5,8 @@ import dev.vigil.anomaly.detector.DetectorSettings;
 import dev.vigil.anomaly.detector.SeasonalDetector;
 import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.detector.Sense;
+import dev.vigil.enrichment.EnrichmentSettings;
+import dev.vigil.enrichment.internal.Aggregate;
 import dev.vigil.simulator.ControlPlane;
 import dev.vigil.simulator.PlatformGenerator;
 import dev.vigil.simulator.Scenario;
@@ -30,12 +32,13 @@ import java.util.TreeMap;
  * How many false latency episodes the detector starts on a fault-free platform when the p95 it
  * scores comes from histogram buckets rather than from the durations themselves. Simulates the
  * platform without faults, takes each service's server-span durations per minute and computes the
- * p95 three ways: the midpoint of the bucket holding it (what the enrichment does with an explicit
- * histogram: every bucket's count at its midpoint), linear interpolation within that bucket
- * (Prometheus' {@code histogram_quantile}), and the exact order statistic (what {@code
- * span.duration} gives); then runs {@link SeasonalDetector} with its defaults on each and counts
- * episode STARTs (three windows at 0.99 or one at 0.9999). Bucket bounds are the simulator's (5,
- * 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000 ms).
+ * p95 four ways: the midpoint of the bucket holding it (what the enrichment did with an explicit
+ * histogram until 2026-12-05: every bucket's count at its midpoint), linear interpolation within
+ * that bucket (Prometheus' {@code histogram_quantile}), the enrichment's own estimate (its {@code
+ * Aggregate}), and the exact order statistic (what {@code span.duration} gives); then runs {@link
+ * SeasonalDetector} with its defaults on each and counts episode STARTs (three windows at 0.99 or
+ * one at 0.9999). Bucket bounds are the simulator's (5, 10, 25, 50, 75, 100, 250, 500, 750, 1000,
+ * 2500, 5000, 7500, 10000 ms).
  *
  * <pre>
  * java -cp perf/target/benchmarks.jar dev.vigil.perf.anomaly.HistogramQuantileNoise \
@@ -57,6 +60,8 @@ public final class HistogramQuantileNoise {
   enum Estimate {
     BUCKET_MIDPOINT,
     BUCKET_INTERPOLATED,
+    /** The enrichment's own {@link Aggregate}: each bucket spread over its width, then sketched. */
+    ENRICHMENT,
     EXACT
   }
 
@@ -188,6 +193,17 @@ public final class HistogramQuantileNoise {
         i++;
       }
       counts[i]++;
+    }
+    if (how == Estimate.ENRICHMENT) {
+      Aggregate aggregate =
+          new Aggregate(
+              Aggregate.Kind.HISTOGRAM, "ms", EnrichmentSettings.defaults().relativeAccuracy());
+      for (int i = 0; i <= BOUNDS.length; i++) {
+        double lower = i == 0 ? values.get(0) : BOUNDS[i - 1];
+        double upper = i < BOUNDS.length ? BOUNDS[i] : values.get(n - 1);
+        aggregate.addSpread(lower, upper, counts[i]);
+      }
+      return aggregate.quantile(0.95);
     }
     long below = 0;
     for (int i = 0; i <= BOUNDS.length; i++) {
