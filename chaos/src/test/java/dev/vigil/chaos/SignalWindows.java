@@ -71,31 +71,12 @@ record SignalWindows(List<ConsumerRecord<SeriesKey, SignalWindow>> records) {
    * topic order: equal lists mean the same records, byte for byte (Avro encodes deterministically).
    */
   static List<String> raw(String bootstrapServers, String topic) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "chaos-" + UUID.randomUUID(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false);
-    TopicPartition partition = new TopicPartition(topic, 0);
-    List<String> records = new ArrayList<>();
     HexFormat hex = HexFormat.of();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(r -> records.add(hex.formatHex(r.key()) + "/" + hex.formatHex(r.value())));
-      }
-    }
-    return records;
+    return committed(
+            bootstrapServers, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .stream()
+        .map(r -> hex.formatHex(r.key()) + "/" + hex.formatHex(r.value()))
+        .toList();
   }
 
   /** Records beyond the first of each (series, window, revision): emitted twice. */
