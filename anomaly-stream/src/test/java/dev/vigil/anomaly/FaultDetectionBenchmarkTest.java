@@ -6,6 +6,7 @@ import dev.vigil.anomaly.internal.AnomalyMetrics;
 import dev.vigil.anomaly.internal.HealthProcessor;
 import dev.vigil.schemas.AnomalyEvent;
 import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.Attribute;
 import dev.vigil.schemas.SeriesKey;
 import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.serde.VigilSerdes;
@@ -71,7 +72,34 @@ class FaultDetectionBenchmarkTest {
     assertThat(fast.falseStarts(fast.series)).as("series STARTs from noise").isZero();
   }
 
+  /**
+   * The same platform with 20 routes per service, each its own latency series (as {@code
+   * span.duration} per span name is): the health score takes each type's maximum over 20 series, so
+   * it must correct for their number, or the maximum of normal scores alone starts episodes.
+   */
+  @Test
+  void healthOfServicesWithManySeriesIsNotStartedByTheirMaximumAlone() {
+    Run run = run(AnomalySettings.defaults(), 20);
+    System.out.println("benchmark, 20 latency series per service:\n" + run);
+    // Uncorrected (each type's plain maximum, as before 2026-12-05): 74 health STARTs from noise,
+    // and the faults found the noise episodes already open: 1 of 10 error and 0 of 10 latency
+    // faults started a health episode.
+    assertThat(run.falseStarts(run.health))
+        .as("health STARTs from noise: no more than with one latency series each (4)")
+        .isLessThanOrEqualTo(4);
+    assertThat(run.health.get(Fault.ERRORS).detected).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(run.health.get(Fault.LATENCY).detected).hasSize(10);
+    // A ×3 latency scores ~0.99999 per series (t(4) tails); its 20th power is below the critical
+    // score, so some services' health waits for the next window. Their series STARTed at once.
+    assertThat(run.health.get(Fault.LATENCY).delays).allMatch(d -> d <= 1);
+    assertThat(run.series.get(Fault.LATENCY).delays).containsOnly(0);
+  }
+
   private Run run(AnomalySettings settings) {
+    return run(settings, 1);
+  }
+
+  private Run run(AnomalySettings settings, int routes) {
     Random random = new Random(42);
     Run run = new Run();
     try (TopologyTestDriver driver =
@@ -98,10 +126,24 @@ class FaultDetectionBenchmarkTest {
           long calls = Math.round(600 * Math.exp(0.05 * random.nextGaussian()));
           long errors =
               fault == Fault.ERRORS ? binomial(random, calls, 0.5) : binomial(random, calls, 0.005);
-          AnomalyTopologyTest.pipe(
-              in,
-              new SeriesKey(service, "span.duration", List.of()),
-              AnomalyTopologyTest.latency(m, p95));
+          if (routes == 1) {
+            AnomalyTopologyTest.pipe(
+                in,
+                new SeriesKey(service, "span.duration", List.of()),
+                AnomalyTopologyTest.latency(m, p95));
+          } else {
+            for (int r = 0; r < routes; r++) {
+              double routeP95 =
+                  (base + 7 * r)
+                      * (fault == Fault.LATENCY ? 3 : 1)
+                      * Math.exp(0.05 * random.nextGaussian());
+              AnomalyTopologyTest.pipe(
+                  in,
+                  new SeriesKey(
+                      service, "span.duration", List.of(new Attribute("span.name", "GET /r" + r))),
+                  AnomalyTopologyTest.latency(m, routeP95));
+            }
+          }
           AnomalyTopologyTest.pipe(
               in,
               new SeriesKey(service, "span.errors", List.of()),

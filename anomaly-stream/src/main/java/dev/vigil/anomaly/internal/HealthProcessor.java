@@ -19,8 +19,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * gets one episode per service instead of one per series.
  *
  * <p>For each of latency, errors, traffic, saturation and log errors it takes the highest
- * direction-aware score among the service's series of that type in the window; the health score is
- * their noisy-OR, {@code 1 - Π(1 - max)}: one clearly anomalous signal type is enough, two that
+ * direction-aware score among the service's series of that type in the window, corrected for the
+ * number n of series it is the maximum of: {@code max^n} (Šidák). The maximum of many normal scores
+ * is high by chance alone: a service with ten latency series has one above 0.99 in one window of
+ * ten. Uncorrected, the entry points of a 500-service platform (the most series) started health
+ * episodes with no anomalous series at all. n is the count of the service's previous window, so the
+ * score within a window only grows as its series arrive. The health score is the noisy-OR of the
+ * corrected maxima, {@code 1 - Π(1 - max^n)}: one clearly anomalous signal type is enough, two that
  * agree raise it. A window is complete when the service's first window of a later time arrives
  * (series of one service share a partition, and windows close in time order). The health score runs
  * through the same episode rules as a series; its events have the series {@code SeriesKey{service,
@@ -52,7 +57,7 @@ public final class HealthProcessor implements Processor<String, Object, String, 
           SignalType.TRAFFIC,
           SignalType.SATURATION,
           SignalType.LOG_ERRORS);
-  private static final int BYTES = 8 + 8 + 4 + 8 * 5 + Episode.BYTES + 1;
+  private static final int BYTES = 8 + 8 + 4 + 8 * 5 + Episode.BYTES + 1 + 2 * 4 * 5;
 
   private final AnomalySettings settings;
   private final AnomalyMetrics metrics;
@@ -89,19 +94,22 @@ public final class HealthProcessor implements Processor<String, Object, String, 
     if (scored.windowEnd() > s.windowEnd) {
       if (s.windowEnd > 0) {
         judge(service, s, record.timestamp());
+        System.arraycopy(s.series, 0, s.seriesBefore, 0, s.series.length);
       }
       s.windowStart = scored.windowStart();
       s.windowEnd = scored.windowEnd();
       s.anomalous = 0;
       s.startedEarly = false;
       java.util.Arrays.fill(s.max, 0);
+      java.util.Arrays.fill(s.series, 0);
     }
     s.max[slot] = Math.max(s.max[slot], scored.score());
+    s.series[slot]++;
     if (scored.score() >= settings.threshold()) {
       s.anomalous++;
     }
     if (fastStart && !s.startedEarly && !s.episode.open) {
-      double running = noisyOr(s.max);
+      double running = score(s);
       if (running >= AnomalySettings.CRITICAL_SCORE) {
         // Critical: the episode starts with this window whatever the rest of it brings.
         Episode.Transition t = s.episode.observe(settings, running, s.windowStart);
@@ -114,7 +122,7 @@ public final class HealthProcessor implements Processor<String, Object, String, 
   }
 
   private void judge(String service, State s, long timestamp) {
-    double score = noisyOr(s.max);
+    double score = score(s);
     Episode.Transition t;
     if (s.startedEarly) {
       // The episode already started with this window (fast start): the window is not counted
@@ -131,14 +139,20 @@ public final class HealthProcessor implements Processor<String, Object, String, 
   }
 
   /**
-   * {@code 1 - Π(1 - max)}: one clearly anomalous signal type is enough, two that agree raise it.
+   * {@code 1 - Π(1 - max^n)}: each type's maximum corrected for the n series it was taken over in
+   * the previous window (1 when there was none), then one clearly anomalous signal type is enough,
+   * two that agree raise it.
    */
-  private static double noisyOr(double[] max) {
+  private static double score(double[] max, int[] seriesBefore) {
     double healthy = 1;
-    for (double m : max) {
-      healthy *= 1 - m;
+    for (int i = 0; i < max.length; i++) {
+      healthy *= 1 - Math.pow(max[i], Math.max(1, seriesBefore[i]));
     }
     return 1 - healthy;
+  }
+
+  private static double score(State s) {
+    return score(s.max, s.seriesBefore);
   }
 
   private void emit(String service, State s, Episode.Transition t, double score, long timestamp) {
@@ -175,6 +189,9 @@ public final class HealthProcessor implements Processor<String, Object, String, 
     final double[] max = new double[5];
     Episode episode = new Episode();
     boolean startedEarly;
+    // Series of each type in this window so far, and in the service's previous window.
+    final int[] series = new int[5];
+    final int[] seriesBefore = new int[5];
 
     byte[] write() {
       ByteBuffer buf = ByteBuffer.allocate(BYTES);
@@ -184,6 +201,9 @@ public final class HealthProcessor implements Processor<String, Object, String, 
       }
       episode.write(buf);
       buf.put((byte) (startedEarly ? 1 : 0));
+      for (int i = 0; i < series.length; i++) {
+        buf.putInt(series[i]).putInt(seriesBefore[i]);
+      }
       return buf.array();
     }
 
@@ -199,6 +219,11 @@ public final class HealthProcessor implements Processor<String, Object, String, 
       s.episode = Episode.read(buf);
       // States written before the fast start have no flag: their window did not start early.
       s.startedEarly = buf.hasRemaining() && buf.get() == 1;
+      // States written before the series counts have none: no correction until the next window.
+      for (int i = 0; i < s.series.length && buf.hasRemaining(); i++) {
+        s.series[i] = buf.getInt();
+        s.seriesBefore[i] = buf.getInt();
+      }
       return s;
     }
   }
