@@ -59,7 +59,7 @@ class FaultDetectionBenchmarkTest {
     for (Fault fault : List.of(Fault.ERRORS, Fault.LATENCY)) {
       Figures off = slow.health.get(fault);
       Figures on = fast.health.get(fault);
-      assertThat(on.detected).as(fault + " caught by health").hasSizeGreaterThanOrEqualTo(9);
+      assertThat(on.detected).as(fault + " caught by health").hasSize(10);
       assertThat(on.detected).isEqualTo(off.detected);
       assertThat(off.delays).as(fault + ": without fast start, the next window").containsOnly(1);
       assertThat(on.delays).as(fault + ": with fast start, its own window").containsOnly(0);
@@ -68,7 +68,7 @@ class FaultDetectionBenchmarkTest {
     assertThat(fast.falseStarts(fast.health))
         .as("health STARTs from noise, as many as without the fast start")
         .isEqualTo(slow.falseStarts(slow.health))
-        .isLessThanOrEqualTo(4);
+        .isLessThanOrEqualTo(1); // 0 measured
     assertThat(fast.falseStarts(fast.series)).as("series STARTs from noise").isZero();
   }
 
@@ -83,15 +83,17 @@ class FaultDetectionBenchmarkTest {
     System.out.println("benchmark, 20 latency series per service:\n" + run);
     // Uncorrected (each type's plain maximum, as before 2026-12-05): 74 health STARTs from noise,
     // and the faults found the noise episodes already open: 1 of 10 error and 0 of 10 latency
-    // faults started a health episode.
+    // faults started a health episode. Each maximum corrected, combined by noisy-OR (until
+    // 2026-12-06): 2 from noise, 9 of 10 error faults, and 2 latency faults a window late, since
+    // a x3 latency scores ~0.99999 per series and its 20th power is below the critical score. The
+    // count of anomalous series (all 20 routes slower together) now starts those at once.
     assertThat(run.falseStarts(run.health))
-        .as("health STARTs from noise: no more than with one latency series each (4)")
-        .isLessThanOrEqualTo(4);
-    assertThat(run.health.get(Fault.ERRORS).detected).hasSizeGreaterThanOrEqualTo(9);
+        .as("health STARTs from noise (0 measured)")
+        .isLessThanOrEqualTo(1);
+    assertThat(run.health.get(Fault.ERRORS).detected).hasSize(10);
     assertThat(run.health.get(Fault.LATENCY).detected).hasSize(10);
-    // A ×3 latency scores ~0.99999 per series (t(4) tails); its 20th power is below the critical
-    // score, so some services' health waits for the next window. Their series STARTed at once.
-    assertThat(run.health.get(Fault.LATENCY).delays).allMatch(d -> d <= 1);
+    assertThat(run.health.get(Fault.ERRORS).delays).containsOnly(0);
+    assertThat(run.health.get(Fault.LATENCY).delays).containsOnly(0);
     assertThat(run.series.get(Fault.LATENCY).delays).containsOnly(0);
   }
 

@@ -24,21 +24,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * is high by chance alone: a service with ten latency series has one above 0.99 in one window of
  * ten. Uncorrected, the entry points of a 500-service platform (the most series) started health
  * episodes with no anomalous series at all. n is the count of the service's previous window, so the
- * score within a window only grows as its series arrive. The health score is the noisy-OR of the
- * corrected maxima, {@code 1 - Π(1 - max^n)}: one clearly anomalous signal type is enough, two that
- * agree raise it. A window is complete when the service's first window of a later time arrives
- * (series of one service share a partition, and windows close in time order). The health score runs
- * through the same episode rules as a series; its events have the series {@code SeriesKey{service,
- * "service.health", []}}, the number of anomalous series as observed value and 0 as expected.
+ * score within a window only grows as its series arrive. The types, and the count of anomalous
+ * series, are then combined so that the health score is about as often high by chance as one
+ * series' score is (see {@link #score(double[], int[], int, double)}): one clearly anomalous signal
+ * type is enough, and types or series that agree raise it. A window is complete when the service's
+ * first window of a later time arrives (series of one service share a partition, and windows close
+ * in time order). The health score runs through the same episode rules as a series; its events have
+ * the series {@code SeriesKey{service, "service.health", []}}, the number of anomalous series as
+ * observed value and 0 as expected.
  *
  * <p><b>Fast start.</b> Waiting for the next window costs a minute, so while window W's series
- * arrive the running noisy-OR of the maxima is kept; the moment it reaches the critical score (the
- * score that starts a series episode at once) and no health episode is open, the START goes out at
- * once, dated and identified exactly as the full judgement would date it. The running score only
- * grows as series arrive, so the full judgement of W would have started the same episode: the fast
- * path moves that START earlier, never adds one. The full judgement of W still runs when W+1
- * arrives; for a window that started early it emits an UPDATE with W's final figures, never a
- * second START.
+ * arrive the running health score is kept; the moment it reaches the critical score (the score that
+ * starts a series episode at once) and no health episode is open, the START goes out at once, dated
+ * and identified exactly as the full judgement would date it. The running score only grows as
+ * series arrive, so the full judgement of W would have started the same episode: the fast path
+ * moves that START earlier, never adds one. The full judgement of W still runs when W+1 arrives;
+ * for a window that started early it emits an UPDATE with W's final figures, never a second START.
  */
 public final class HealthProcessor implements Processor<String, Object, String, Object> {
   /** Per-service health state. */
@@ -139,20 +140,74 @@ public final class HealthProcessor implements Processor<String, Object, String, 
   }
 
   /**
-   * {@code 1 - Π(1 - max^n)}: each type's maximum corrected for the n series it was taken over in
-   * the previous window (1 when there was none), then one clearly anomalous signal type is enough,
-   * two that agree raise it.
+   * The health score of a window: the largest of three combinations of its series' scores, each
+   * calibrated so that under noise alone it exceeds a score s with probability about 1 - s, as a
+   * single series does (their maximum at most three times as often, measured: less than twice,
+   * {@code HealthScoreTest}). The corrected maximum of a type is {@code c = max^n}, n its series in
+   * the previous window (1 when there was none); k is the number of types the service had then.
+   *
+   * <ul>
+   *   <li>Šidák over the types, {@code max(c)^k}: one clearly anomalous type is enough.
+   *   <li>Fisher's combination of the types' {@code p = 1 - c}: {@code X = -2 Σ ln p} is χ² with 2k
+   *       degrees of freedom under noise, whose distribution function has the closed form {@code 1
+   *       - P Σ_{j<k} (-ln P)^j / j!} with {@code P = Π p}. Types that agree raise it.
+   *   <li>The count of anomalous series: under noise each of the N series of the previous window is
+   *       above the threshold with probability at most {@code 1 - threshold}, so the score is the
+   *       binomial {@code P(X < anomalous)}. Many series of one type that agree (every route of a
+   *       service slower) raise it, where the type's maximum alone would not.
+   * </ul>
+   *
+   * The noisy-OR {@code 1 - P} used before 2026-12-06 is the Fisher term with k = 1 whatever the
+   * number of types: with three types under noise it reached the critical score 20 times as often
+   * as a series, with five 150 times.
    */
-  private static double score(double[] max, int[] seriesBefore) {
-    double healthy = 1;
+  static double score(double[] max, int[] seriesBefore, int anomalous, double threshold) {
+    int types = 0;
+    int series = 0;
+    double strongest = 0;
+    double product = 1;
     for (int i = 0; i < max.length; i++) {
-      healthy *= 1 - Math.pow(max[i], Math.max(1, seriesBefore[i]));
+      if (seriesBefore[i] > 0) {
+        types++;
+        series += seriesBefore[i];
+      }
+      double corrected = Math.pow(max[i], Math.max(1, seriesBefore[i]));
+      strongest = Math.max(strongest, corrected);
+      product *= 1 - corrected;
     }
-    return 1 - healthy;
+    types = Math.max(1, types);
+    if (product <= 0) {
+      return 1;
+    }
+    double log = -Math.log(product);
+    double term = 1;
+    double sum = 1;
+    for (int j = 1; j < types; j++) {
+      term *= log / j;
+      sum += term;
+    }
+    double fisher = Math.max(0, 1 - product * sum);
+    double sidak = Math.pow(strongest, types);
+    return Math.max(Math.max(fisher, sidak), binomialBelow(anomalous, series, 1 - threshold));
   }
 
-  private static double score(State s) {
-    return score(s.max, s.seriesBefore);
+  /** {@code P(X < k)} for X binomial with n trials of probability q; n is at least k. */
+  static double binomialBelow(int k, int n, double q) {
+    if (k <= 0) {
+      return 0;
+    }
+    n = Math.max(n, k);
+    double pmf = Math.pow(1 - q, n); // P(X = 0)
+    double below = 0;
+    for (int j = 0; j < k; j++) {
+      below += pmf;
+      pmf *= (double) (n - j) / (j + 1) * q / (1 - q);
+    }
+    return Math.min(1, below);
+  }
+
+  private double score(State s) {
+    return score(s.max, s.seriesBefore, s.anomalous, settings.threshold());
   }
 
   private void emit(String service, State s, Episode.Transition t, double score, long timestamp) {
