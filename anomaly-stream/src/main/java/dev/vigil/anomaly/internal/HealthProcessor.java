@@ -158,8 +158,8 @@ public final class HealthProcessor implements Processor<String, Object, String, 
    * </ul>
    *
    * The noisy-OR {@code 1 - P} used before 2026-12-06 is the Fisher term with k = 1 whatever the
-   * number of types: with three types under noise it reached the critical score 20 times as often
-   * as a series, with five 150 times.
+   * number of types: under noise, with 5 latency, 1 error and 1 traffic series, it reached the
+   * critical score in 1,107 of 10^6 windows where one series does in 37 ({@code HealthScoreTest}).
    */
   static double score(double[] max, int[] seriesBefore, int anomalous, double threshold) {
     int types = 0;

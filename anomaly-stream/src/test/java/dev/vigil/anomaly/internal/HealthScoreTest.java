@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.anomaly.AnomalySettings;
 import dev.vigil.anomaly.detector.Calibration;
+import java.util.Arrays;
 import java.util.Random;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class HealthScoreTest {
       double chiSquared = new ChiSquaredDistribution(6).cumulativeProbability(x);
       assertThat(
               HealthProcessor.score(new double[] {max[0], max[1], max[2], 0, 0}, one, 0, THRESHOLD))
-          .as("health of %s", java.util.Arrays.toString(max))
+          .as("health of %s", Arrays.toString(max))
           .isCloseTo(chiSquared, within(1e-12));
     }
   }
@@ -70,10 +72,7 @@ class HealthScoreTest {
         .isCloseTo(1 - 0.001336, within(1e-6))
         .isBetween(THRESHOLD, 0.999);
     assertThat(HealthProcessor.binomialBelow(3, 22, 0.01))
-        .isCloseTo(
-            new org.apache.commons.math3.distribution.BinomialDistribution(22, 0.01)
-                .cumulativeProbability(2),
-            within(1e-14));
+        .isCloseTo(new BinomialDistribution(22, 0.01).cumulativeProbability(2), within(1e-14));
   }
 
   /**
@@ -93,7 +92,7 @@ class HealthScoreTest {
     long[] noisyOr = new long[2];
     double[] max = new double[5];
     for (int w = 0; w < windows; w++) {
-      java.util.Arrays.fill(max, 0);
+      Arrays.fill(max, 0);
       int anomalous = 0;
       for (int type = 0; type < 3; type++) {
         for (int s = 0; s < series[type]; s++) {
