@@ -3,6 +3,7 @@ package dev.vigil.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.anomaly.detector.SeasonalDetector;
+import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.internal.AnomalyMetrics;
 import dev.vigil.anomaly.internal.HealthProcessor;
 import dev.vigil.anomaly.internal.SeriesProcessor;
@@ -91,6 +92,7 @@ class AnomalyTopologyTest {
       assertThat(start.getDirection()).isEqualTo(Direction.UP);
       assertThat(start.getDetector()).isEqualTo(SeasonalDetector.ID);
       assertThat(start.getSignalType()).isEqualTo(SignalType.LATENCY);
+      assertThat(start.getStatistic()).isEqualTo("p95");
       assertThat(series).extracting(AnomalyEvent::getId).containsOnly(start.getId());
       AnomalyEvent end = series.get(series.size() - 1);
       assertThat(end.getAt())
@@ -106,6 +108,57 @@ class AnomalyTopologyTest {
 
       KeyValueStore<SeriesKey, byte[]> store = driver.getKeyValueStore(SeriesProcessor.STORE);
       assertThat(store.get(LATENCY)).isNotNull().hasSizeLessThan(4096);
+    }
+  }
+
+  /**
+   * A low-traffic series: its p95 swings by ±20 % a minute, the trimmed mean of the same calls by
+   * ±5 %. A fault slows every call by 40 %: within the p95's noise, four spreads of the trimmed
+   * mean's. The series' first 150 windows carry no trimmed mean (as a store written before the
+   * trimmed mean existed holds one state): the second baseline starts when the value appears.
+   */
+  @Test
+  void shouldScoreTheTrimmedMeanBesideTheQuantileAndSayWhichScored() {
+    for (boolean withTrimmedMean : new boolean[] {false, true}) {
+      setUp();
+      try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+        TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+        TestOutputTopic<String, AnomalyEvent> out = output(driver);
+        KeyValueStore<SeriesKey, byte[]> store = driver.getKeyValueStore(SeriesProcessor.STORE);
+        Random noise = new Random(3);
+        int oneState = 0;
+        for (int m = 0; m < 320; m++) {
+          double slower = m >= 300 ? 1.4 : 1;
+          double p95 = 400 * slower * Math.exp(0.2 * noise.nextGaussian());
+          double trimmed = 120 * slower * Math.exp(0.05 * noise.nextGaussian());
+          SignalWindow w = latency(m, p95);
+          if (withTrimmedMean && m >= 150) {
+            w.setTrimmedMean(trimmed);
+          }
+          pipe(in, LATENCY, w);
+          if (m == 149) {
+            oneState = store.get(LATENCY).length;
+          }
+        }
+        List<AnomalyEvent> starts =
+            out.readValuesToList().stream()
+                .filter(e -> e.getSeries().equals(LATENCY) && e.getPhase() == AnomalyPhase.START)
+                .toList();
+        if (!withTrimmedMean) {
+          assertThat(starts).as("the p95 alone does not see it").isEmpty();
+          continue;
+        }
+        assertThat(starts).hasSize(1);
+        AnomalyEvent start = starts.get(0);
+        assertThat(start.getStartedAt()).isEqualTo(T0.plus(Duration.ofMinutes(300)));
+        assertThat(start.getStatistic()).isEqualTo("trimmedMean");
+        assertThat(start.getObserved()).isBetween(140.0, 200.0);
+        assertThat(start.getExpected()).isBetween(110.0, 130.0);
+        assertThat(start.getScore()).isGreaterThanOrEqualTo(0.99);
+        assertThat(store.get(LATENCY).length)
+            .as("a second detector state beside the first")
+            .isEqualTo(oneState + SeasonalState.serializedSize());
+      }
     }
   }
 

@@ -61,7 +61,8 @@ public final class SeasonalState {
     return stepMillis;
   }
 
-  static int serializedSize() {
+  /** Bytes of every serialized state: fixed, so a caller can keep several back to back. */
+  public static int serializedSize() {
     return 1 + 8 * 2 + 8 * 2 + 8 * 12 + 4 + 4 * 2 * (DAY_SLOTS + WEEK_SLOTS);
   }
 

@@ -4,11 +4,13 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 
 /**
  * What one series has accumulated in one open window, with a compact binary codec for the state
@@ -272,6 +274,56 @@ public final class Aggregate {
       return max;
     }
     return value;
+  }
+
+  /**
+   * The mean of the sketched values up to quantile {@code q}: the values at ranks 0 to {@code
+   * q·(n−1)}, the ranks {@link #quantile} answers from, the last bin weighted by the fraction that
+   * falls inside. NaN without a sketch (a summary's quantiles, a histogram without buckets). A few
+   * outliers move the plain mean ({@code sum / count}) a long way; they do not move this one, which
+   * still follows the whole body of the distribution where a quantile follows one rank.
+   */
+  public double trimmedMean(double q) {
+    if (quantiles != null || sketch == null || sketch.isEmpty()) {
+      return Double.NaN;
+    }
+    double keep = q * (sketch.getCount() - 1) + 1;
+    double[] acc = new double[2]; // weight taken, weighted sum
+    var mapping = sketch.getIndexMapping();
+    Iterator<Bin> negative = sketch.getNegativeValueStore().getDescendingIterator();
+    while (negative.hasNext() && acc[0] < keep) {
+      Bin bin = negative.next();
+      take(acc, -mapping.value(bin.getIndex()), bin.getCount(), keep);
+    }
+    take(
+        acc,
+        0,
+        sketch.getCount()
+            - sketch.getNegativeValueStore().getTotalCount()
+            - sketch.getPositiveValueStore().getTotalCount(),
+        keep);
+    Iterator<Bin> positive = sketch.getPositiveValueStore().getAscendingIterator();
+    while (positive.hasNext() && acc[0] < keep) {
+      Bin bin = positive.next();
+      take(acc, mapping.value(bin.getIndex()), bin.getCount(), keep);
+    }
+    double mean = acc[1] / acc[0];
+    // bins' representative values may lie a little outside the exact bounds, as in quantile()
+    if (!Double.isNaN(min) && mean < min) {
+      return min;
+    }
+    if (!Double.isNaN(max) && mean > max) {
+      return max;
+    }
+    return mean;
+  }
+
+  private static void take(double[] acc, double value, double count, double keep) {
+    double w = Math.min(count, keep - acc[0]);
+    if (w > 0) {
+      acc[0] += w;
+      acc[1] += w * value;
+    }
   }
 
   /** Encodes the aggregate for the state store. */

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.KeyValue;
 
 /** Turns emitted aggregates into {@code vigil.signals.1m} records: names and types per source. */
 public final class Signals {
-  /** Span latency of one operation: count = calls, sum/min/max/pXX = duration in ms. */
+  /** Span latency of one operation: count = calls, sum/min/max/pXX/trimmedMean = duration in ms. */
   public static final String SPAN_DURATION = "span.duration";
 
   /** Span traffic of one operation: count = sum = calls, rate = calls/s. */
@@ -122,6 +122,7 @@ public final class Signals {
     w.setP90(nan(a.quantile(0.9)));
     w.setP95(nan(a.quantile(0.95)));
     w.setP99(nan(a.quantile(0.99)));
+    w.setTrimmedMean(nan(a.trimmedMean(0.95)));
   }
 
   static boolean isTime(String unit) {

@@ -13,6 +13,8 @@ package dev.vigil.rca.internal;
  * @param direction UP or DOWN
  * @param observed observed value at the highest score
  * @param expected expected value at the highest score
+ * @param statistic which value of the window those are (p95, trimmedMean, ...), null if the type
+ *     has only one
  * @param ended whether the episode has ended
  */
 public record Episode(
@@ -26,6 +28,7 @@ public record Episode(
     String direction,
     double observed,
     double expected,
+    String statistic,
     boolean ended) {
 
   /** Whether the episode counts as over at {@code now}: ended, or silent for {@code stale}. */

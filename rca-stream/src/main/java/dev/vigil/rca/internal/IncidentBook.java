@@ -140,6 +140,7 @@ public final class IncidentBook {
         higher ? e.getDirection().name() : old.direction(),
         higher ? e.getObserved() : old.observed(),
         higher ? e.getExpected() : old.expected(),
+        higher ? e.getStatistic() : old.statistic(),
         e.getPhase() == AnomalyPhase.END || (old != null && old.ended() && at <= old.lastAt()));
   }
 

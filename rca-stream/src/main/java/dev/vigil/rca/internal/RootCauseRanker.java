@@ -275,10 +275,11 @@ public final class RootCauseRanker {
     }
     return String.format(
         Locale.ROOT,
-        "own %s %s %s (%.4g vs %.4g expected, score %.2f)",
+        "own %s %s %s (%s%.4g vs %.4g expected, score %.2f)",
         worst.signal(),
         worst.signalType().toLowerCase(Locale.ROOT),
         "UP".equals(worst.direction()) ? "up" : "down",
+        worst.statistic() == null ? "" : worst.statistic() + " ",
         worst.observed(),
         worst.expected(),
         worst.maxScore());

@@ -107,6 +107,7 @@ class RootCauseRankerTest {
             "UP",
             500,
             100,
+            "p95",
             false));
     members.put(service, m);
   }

@@ -70,6 +70,7 @@ public final class SampleMapper {
     addQuantile(out, base, labels, at, "0.9", window.getP90());
     addQuantile(out, base, labels, at, "0.95", window.getP95());
     addQuantile(out, base, labels, at, "0.99", window.getP99());
+    addIfPresent(out, base + ":trimmed_mean1m", labels, at, window.getTrimmedMean());
     addIfPresent(out, base + ":rate1m", labels, at, window.getRate());
     if (RED.contains(window.getType()) || window.getErrors() > 0) {
       out.add(sample(base + ":errors1m", labels, at, window.getErrors()));

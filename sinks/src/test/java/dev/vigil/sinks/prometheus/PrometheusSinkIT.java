@@ -100,6 +100,7 @@ class PrometheusSinkIT {
         .setCount(count)
         .setSum(count * 10.0)
         .setP99(p99)
+        .setTrimmedMean(p99 / 5)
         .setErrors(1)
         .setTeam("checkout")
         .build();
@@ -147,6 +148,9 @@ class PrometheusSinkIT {
         .containsEntry("service", "cart")
         .containsEntry("http_route", "/cart")
         .containsEntry("team", "checkout");
+    assertThat(PROMETHEUS.query("http_server_request_duration_milliseconds:trimmed_mean1m", end(1)))
+        .extracting(PromQlServer.Point::value)
+        .containsExactly(52.0);
     await("forecast in Prometheus")
         .atMost(WAIT)
         .untilAsserted(
@@ -182,14 +186,15 @@ class PrometheusSinkIT {
     // A new connector name is a new consumer group: it redelivers every record from offset 0 to a
     // task that remembers nothing, the worst case of a crash before an offset commit.
     CONNECT.startConnector("prometheus-replay", connector(PROMETHEUS));
-    // 4 series per window (count, sum, p99, errors): windows 0 and 1 are older than window 2,
-    // which Prometheus holds: 8 stale samples dropped. Accepted: window 2 again (an identical
-    // sample is no error) and the 3 forecast series. Window 3 is produced only once this is
+    // 5 series per window (count, sum, p99, trimmed mean, errors): windows 0 and 1 are older than
+    // window 2, which Prometheus holds: 10 stale samples dropped. Accepted: window 2 again (an
+    // identical sample is no error) and the 3 forecast series. Window 3 is produced only once this
+    // is
     // counted: the first connector writes it too, and had it done so before the replay resent
     // window 2, Prometheus would rightly refuse window 2 as out of order (a race, not a rule).
     await("replay of the existing records counted")
         .atMost(WAIT)
-        .untilAsserted(() -> assertReplayCounters(8.0, 7.0));
+        .untilAsserted(() -> assertReplayCounters(10.0, 8.0));
     KAFKA.produce(TOPICS.signals, Map.entry(CART, window(3, 280.0, 46)));
 
     await("the window after the replay written")
@@ -207,7 +212,7 @@ class PrometheusSinkIT {
     // Window 3 is accepted whichever connector writes it first: an identical sample is no error.
     await("window 3 counted by the replay task")
         .atMost(WAIT)
-        .untilAsserted(() -> assertReplayCounters(8.0, 11.0));
+        .untilAsserted(() -> assertReplayCounters(10.0, 13.0));
     assertThat(CONNECT.connect().status("prometheus").tasks())
         .allSatisfy(task -> assertThat(task.state()).isEqualTo("RUNNING"));
     CONNECT.connect().deleteConnector("prometheus-replay");

@@ -1,0 +1,59 @@
+package dev.vigil.enrichment.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import org.junit.jupiter.api.Test;
+
+/** The trimmed mean: what it keeps and leaves out, and where it has nothing to say. */
+class AggregateTest {
+  private static final double ACCURACY = 0.01;
+
+  @Test
+  void trimmedMeanLeavesOutTheSlowestFivePercentAndNotMore() {
+    Aggregate a = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
+    // 100 calls: 1..95 ms and five 30 s timeouts. The mean is 1,545.6 ms; ranks 0..94.05 (p95's
+    // rank 0.95·99) hold 1..95 and 0.05 of a timeout: (4,560 + 0.05·30,000) / 95.05 = 63.8 ms.
+    for (int ms = 1; ms <= 95; ms++) {
+      a.addCall(ms, false);
+    }
+    for (int i = 0; i < 5; i++) {
+      a.addCall(30_000, false);
+    }
+    assertThat(a.sum() / a.count()).isCloseTo(1_545.6, withinPercentage(0.01));
+    assertThat(a.trimmedMean(0.95)).isCloseTo(63.8, withinPercentage(2));
+  }
+
+  @Test
+  void aShiftOfTheWholeBodyMovesTheTrimmedMeanByTheSameFactor() {
+    Aggregate before = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
+    Aggregate after = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
+    for (int ms = 10; ms < 60; ms++) {
+      before.addCall(ms, false);
+      after.addCall(1.4 * ms, false);
+    }
+    assertThat(after.trimmedMean(0.95) / before.trimmedMean(0.95))
+        .isCloseTo(1.4, withinPercentage(2));
+  }
+
+  @Test
+  void histogramBucketsGiveATrimmedMeanWithinTheExactBounds() {
+    Aggregate a = new Aggregate(Aggregate.Kind.HISTOGRAM, "ms", ACCURACY);
+    a.addDistribution(20, 900, 20, 80);
+    a.addSpread(20, 50, 10); // evenly over 20..50: mean 35
+    a.addSpread(50, 80, 10); // evenly over 50..80: mean 65
+    // ranks 0..18.05 of 20 are 19.05 values: the lower ten (350 ms) and 9.05 of the upper ones,
+    // spread at 51.5, 54.5, ... 78.5 ms: 51.5 + ... + 75.5 + 0.05·78.5 = 575.4; 925.4 / 19.05
+    assertThat(a.trimmedMean(0.95)).isCloseTo(48.58, withinPercentage(2));
+    assertThat(a.trimmedMean(0.95)).isBetween(20.0, 80.0);
+  }
+
+  @Test
+  void nothingToSayWithoutASketch() {
+    Aggregate summary = new Aggregate(Aggregate.Kind.SUMMARY, "ms", ACCURACY);
+    summary.addDistribution(10, 100, 1, 30);
+    summary.setQuantiles(new double[] {8, 15, 20, 28}, 1);
+    assertThat(summary.trimmedMean(0.95)).isNaN();
+    assertThat(new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY).trimmedMean(0.95)).isNaN();
+  }
+}
