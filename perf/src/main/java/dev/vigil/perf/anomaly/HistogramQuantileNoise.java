@@ -8,6 +8,7 @@ import dev.vigil.anomaly.detector.Sense;
 import dev.vigil.enrichment.EnrichmentSettings;
 import dev.vigil.enrichment.internal.Aggregate;
 import dev.vigil.simulator.ControlPlane;
+import dev.vigil.simulator.Fault;
 import dev.vigil.simulator.PlatformGenerator;
 import dev.vigil.simulator.Scenario;
 import dev.vigil.simulator.Simulator;
@@ -78,7 +79,7 @@ public final class HistogramQuantileNoise {
     Duration minutes = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("minutes", "13")));
     Instant start = Instant.parse(opts.getOrDefault("start", "2026-12-05T13:39:00Z"));
     Map<String, TreeMap<Long, List<Double>>> durations =
-        simulate(services, rate, history, minutes, start);
+        simulate(services, rate, history, minutes, start, List.of());
     for (Estimate estimate : Estimate.values()) {
       int[] counts = count(durations, estimate);
       System.out.printf(
@@ -95,13 +96,18 @@ public final class HistogramQuantileNoise {
     }
   }
 
-  /** Server-span durations (ms) per service and minute of start. */
-  private static Map<String, TreeMap<Long, List<Double>>> simulate(
-      int services, double rate, Duration history, Duration minutes, Instant start) {
+  /** Server-span durations (ms) per service and minute of start, with {@code faults} injected. */
+  static Map<String, TreeMap<Long, List<Double>>> simulate(
+      int services,
+      double rate,
+      Duration history,
+      Duration minutes,
+      Instant start,
+      List<Fault> faults) {
     SimulatorSettings settings =
         new SimulatorSettings(
             PlatformGenerator.ecommerce(services, 1),
-            new Scenario("histogram-noise", Optional.of(minutes), List.of()),
+            new Scenario("histogram-noise", Optional.of(minutes), faults),
             start,
             history,
             0,
