@@ -128,6 +128,9 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
       }
       Assessment b =
           detector.assess(secondState, start, profile.transform.forward(secondRaw), profile.sense);
+      if (b != null && b.relearned()) {
+        metrics.relearned();
+      }
       if (b != null && b.score() > a.score()) {
         reported = b;
         raw = secondRaw;

@@ -24,6 +24,7 @@ public final class Aggregate {
   public static final int MAX_BINS = 2_048;
 
   private static final int VERSION = 1;
+  private static final byte FLAG_BUCKETED = 1;
 
   /** What the series is, which decides how it is folded and emitted. */
   public enum Kind {
@@ -50,6 +51,7 @@ public final class Aggregate {
   private long errors;
   private long matched;
   private byte nodeKind;
+  private boolean bucketed;
   private double[] quantiles;
   private DDSketch sketch;
 
@@ -114,6 +116,7 @@ public final class Aggregate {
     if (weight <= 0 || kind == Kind.OVERFLOW) {
       return;
     }
+    bucketed = true;
     if (!(upper > lower)) {
       observe(lower, weight);
       return;
@@ -282,9 +285,16 @@ public final class Aggregate {
    * falls inside. NaN without a sketch (a summary's quantiles, a histogram without buckets). A few
    * outliers move the plain mean ({@code sum / count}) a long way; they do not move this one, which
    * still follows the whole body of the distribution where a quantile follows one rank.
+   *
+   * <p>NaN as well once explicit histogram buckets went in ({@link #addSpread}): where values sit
+   * inside a bucket is assumed, not known, so such a mean mostly tells how the counts split between
+   * neighbouring buckets. Its minute-to-minute spread is then an artefact of the bounds (flat while
+   * every call is in one bucket, a jump when a few move to the next), and on a fault-free
+   * 500-service platform it started false latency episodes where spans' exact durations started
+   * none.
    */
   public double trimmedMean(double q) {
-    if (quantiles != null || sketch == null || sketch.isEmpty()) {
+    if (quantiles != null || bucketed || sketch == null || sketch.isEmpty()) {
       return Double.NaN;
     }
     double keep = q * (sketch.getCount() - 1) + 1;
@@ -353,7 +363,7 @@ public final class Aggregate {
     buf.put((byte) VERSION).put((byte) kind.ordinal()).put(nodeKind);
     buf.putLong(count).putDouble(sum).putDouble(min).putDouble(max).putDouble(last);
     buf.putLong(lastTime).putLong(errors).putLong(matched);
-    buf.put((byte) 0);
+    buf.put(bucketed ? FLAG_BUCKETED : 0); // flags; 0 in states written before 2026-12-06
     if (unitBytes == null) {
       buf.putShort((short) -1);
     } else {
@@ -396,7 +406,7 @@ public final class Aggregate {
     a.lastTime = buf.getLong();
     a.errors = buf.getLong();
     a.matched = buf.getLong();
-    buf.get();
+    a.bucketed = (buf.get() & FLAG_BUCKETED) != 0;
     short unitLength = buf.getShort();
     if (unitLength >= 0) {
       byte[] unitBytes = new byte[unitLength];

@@ -7,6 +7,7 @@ import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.detector.Sense;
 import dev.vigil.enrichment.EnrichmentSettings;
 import dev.vigil.enrichment.internal.Aggregate;
+import dev.vigil.perf.KeyValueArgs;
 import dev.vigil.simulator.ControlPlane;
 import dev.vigil.simulator.Fault;
 import dev.vigil.simulator.PlatformGenerator;
@@ -50,7 +51,7 @@ import java.util.TreeMap;
  * requests/min, 12 + 13 minutes: 30 / 2 / 0 STARTs; 130 + 120 minutes: 963 / 289 / 0.
  */
 public final class HistogramQuantileNoise {
-  private static final double[] BOUNDS = {
+  static final double[] BOUNDS = {
     5, 10, 25, 50, 75, 100, 250, 500, 750, 1_000, 2_500, 5_000, 7_500, 10_000
   };
   private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("service.name");
@@ -68,11 +69,7 @@ public final class HistogramQuantileNoise {
 
   /** Runs the simulation and prints one line per estimate. */
   public static void main(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      opts.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> opts = KeyValueArgs.parse(args);
     int services = Integer.parseInt(opts.getOrDefault("services", "500"));
     double rate = Double.parseDouble(opts.getOrDefault("rate", "100"));
     Duration history = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("history", "12")));

@@ -1,6 +1,7 @@
 package dev.vigil.perf.pipeline;
 
 import dev.vigil.bridge.BridgeConfig;
+import dev.vigil.perf.KeyValueArgs;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import dev.vigil.simulator.Fault;
 import java.io.PrintStream;
@@ -44,11 +45,7 @@ public final class PipelineBench {
 
   /** Runs the three phases and writes the results. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      opts.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> opts = KeyValueArgs.parse(args);
     int services = Integer.parseInt(opts.getOrDefault("services", "500"));
     double rate = Double.parseDouble(opts.getOrDefault("rate", "300"));
     Duration warmup = Duration.ofMinutes(Long.parseLong(opts.getOrDefault("warmup", "12")));
@@ -79,12 +76,15 @@ public final class PipelineBench {
     PrintStream log = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     // Faults start at different phases of the 1-minute window (30 s in, on the boundary, 30 s in):
     // one on a window boundary is the slowest to alert, since its first window holds a full minute.
+    // The latency faults last 5 minutes: a moderate shift needs three windows above the threshold
+    // to start an episode, and a 2.5-minute fault (the default until 2026-12-06) gives it at most
+    // two full ones.
     List<Fault> faults =
         Arrays.stream(
                 opts.getOrDefault(
                         "faults",
-                        "latency:search@90s+150s*10,errors:fraud@5m+150s*0.5,"
-                            + "latency:pricing@510s+150s*10")
+                        "latency:search@90s+5m*10,errors:fraud@7m+150s*0.5,"
+                            + "latency:pricing@630s+5m*10")
                     .split(","))
             .map(Fault::parse)
             .toList();

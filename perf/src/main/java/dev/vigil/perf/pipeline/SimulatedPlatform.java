@@ -1,6 +1,7 @@
 package dev.vigil.perf.pipeline;
 
 import dev.vigil.schemas.Alert;
+import dev.vigil.schemas.Incident;
 import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.simulator.Fault;
@@ -19,11 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,10 +39,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * past generated as fast as the bridge takes it, a pause until the apps have caught up, then the
  * scenario at 1× with faults. Measures what the scale and latency targets ask: lag over time at the
  * platform's own telemetry rate, active series (distinct keys per closed window on {@code
- * vigil.signals.1m}), heap and state per series, and for each fault the time from the export of its
- * first faulted slice to the first new alert on {@code vigil.alerts}.
+ * vigil.signals.1m}), heap and state per series, ingest-to-alert of every new alert (from the
+ * export of the first record of the window that raised it), and for each fault the time from the
+ * export of its first faulted slice to the first alert naming its target.
  */
 final class SimulatedPlatform {
+  private static final long WINDOW_MILLIS = 60_000;
   private final Pipeline pipeline;
   private final LagProbe lag;
   private final PrintStream log;
@@ -97,6 +102,8 @@ final class SimulatedPlatform {
                         System.nanoTime(),
                         alert.getFingerprint(),
                         alert.getLabels().getOrDefault("service", ""),
+                        alert.getLabels().getOrDefault("severity", ""),
+                        alert.getLabels().get("incident"),
                         alert.getAnnotations().getOrDefault("summary", ""),
                         alert.getLabels()
                             + " "
@@ -122,15 +129,38 @@ final class SimulatedPlatform {
                 dump.signal(record);
               }
             });
+    // Every incident version: which window's evidence each alert was raised on (its updatedAt).
+    List<IncidentSeen> incidents = new CopyOnWriteArrayList<>();
+    Thread incidentReader =
+        reader(
+            topics.incidents.name(),
+            stop,
+            record -> {
+              Incident incident =
+                  topics
+                      .incidents
+                      .valueSerde()
+                      .deserializer()
+                      .deserialize(record.topic(), record.value());
+              incidents.add(
+                  new IncidentSeen(
+                      incident.getId(),
+                      incident.getUpdatedAt().toEpochMilli(),
+                      incident.getRootCauses().isEmpty()
+                          ? ""
+                          : incident.getRootCauses().get(0).getService(),
+                      incident.getSeverity().name().toLowerCase(Locale.ROOT)));
+              if (dump != null) {
+                dump.incident(record);
+              }
+            });
     List<Thread> dumpReaders =
-        dump == null
-            ? List.of()
-            : List.of(
-                reader(topics.anomalies.name(), stop, dump::anomaly),
-                reader(topics.incidents.name(), stop, dump::incident));
+        dump == null ? List.of() : List.of(reader(topics.anomalies.name(), stop, dump::anomaly));
     long heapBefore = Cpu.liveHeapBytes();
     long stateBefore = pipeline.stateBytes();
     Map<Fault, Long> injected = new ConcurrentHashMap<>();
+    // simulated start of each real-time slice -> when it was handed to the exporter
+    ConcurrentSkipListMap<Long, Long> sliceExported = new ConcurrentSkipListMap<>();
     long[] realTimeStart = {0};
     SimulatorStats[] statsHolder = new SimulatorStats[1];
     long[] startCounts = new long[4];
@@ -155,6 +185,7 @@ final class SimulatedPlatform {
             log.printf("scenario starts (real time, 1x) at %s%n", Instant.now());
           }
           wallClock.awaitSlice(t, sinceStart);
+          sliceExported.put(t.toEpochMilli(), System.nanoTime());
           if (feeder != null) {
             feeder.slice(t);
           }
@@ -204,6 +235,7 @@ final class SimulatedPlatform {
       stop.set(true);
       alertReader.join();
       signalReader.join();
+      incidentReader.join();
       for (Thread reader : dumpReaders) {
         reader.join();
       }
@@ -213,6 +245,7 @@ final class SimulatedPlatform {
       seriesPerWindow.forEach((start, keys) -> counts.put(start, keys.size()));
       int activeSeries = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
       List<Latency> latencies = latencies(faults, injected, alerts);
+      AlertLatencies alertLatencies = alertLatencies(alerts, incidents, sliceExported);
       return new Result(
           services,
           points,
@@ -226,6 +259,7 @@ final class SimulatedPlatform {
           stateAfter - stateBefore,
           lagSamples,
           latencies,
+          alertLatencies,
           s.failedExports() + (feeder == null ? 0 : feeder.failed()),
           seconds,
           fed);
@@ -262,6 +296,51 @@ final class SimulatedPlatform {
               others));
     }
     return result;
+  }
+
+  /**
+   * Ingest-to-alert of each new incident alert (the first firing of each fingerprint: what
+   * Alertmanager notifies) raised in the real-time phase: from the export of the first record of
+   * the window whose evidence raised it to the alert on {@code vigil.alerts}. That window is the
+   * one ending at the {@code updatedAt} of the incident version the alert was made from (its id,
+   * top service and severity), the rca's stream time when it published: the end of the newest
+   * window it had read. This is the latency the target "window + 10 s" bounds: a window's first
+   * record waits a window for it to close, the rest is the pipeline's own. How many windows of
+   * evidence a detector needs before it alerts is another figure: the per-fault injection-to-alert.
+   */
+  private static AlertLatencies alertLatencies(
+      List<AlertSeen> alerts,
+      List<IncidentSeen> incidents,
+      ConcurrentSkipListMap<Long, Long> sliceExported) {
+    List<Double> seconds = new ArrayList<>();
+    int unmatched = 0;
+    Set<String> seen = new java.util.HashSet<>();
+    for (AlertSeen alert : alerts) {
+      if (alert.incident() == null || !seen.add(alert.fingerprint())) {
+        continue;
+      }
+      IncidentSeen version =
+          incidents.stream()
+              .filter(
+                  i ->
+                      i.id().equals(alert.incident())
+                          && i.topService().equals(alert.service())
+                          && i.severity().equals(alert.severity()))
+              .findFirst()
+              .orElse(null);
+      if (version == null) {
+        unmatched++;
+        continue;
+      }
+      long windowStart = version.updatedAt() - WINDOW_MILLIS;
+      Map.Entry<Long, Long> slice = sliceExported.floorEntry(windowStart);
+      if (slice == null) {
+        continue; // raised on warm-up data, sent as fast as the bridge took it
+      }
+      seconds.add((alert.nanos() - slice.getValue()) / 1e9);
+    }
+    return new AlertLatencies(
+        seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray(), unmatched);
   }
 
   private void awaitCaughtUp() throws InterruptedException {
@@ -319,7 +398,21 @@ final class SimulatedPlatform {
   }
 
   private record AlertSeen(
-      long nanos, String fingerprint, String service, String summary, String labels) {}
+      long nanos,
+      String fingerprint,
+      String service,
+      String severity,
+      String incident,
+      String summary,
+      String labels) {}
+
+  private record IncidentSeen(String id, long updatedAt, String topService, String severity) {}
+
+  /**
+   * @param seconds ingest-to-alert of each new incident alert of the real-time phase, sorted
+   * @param unmatched new alerts whose incident version was not read (not measured)
+   */
+  record AlertLatencies(double[] seconds, int unmatched) {}
 
   /**
    * @param fault the fault
@@ -342,7 +435,8 @@ final class SimulatedPlatform {
    * @param heapAfter live heap after
    * @param stateGrowth Streams state directory bytes after minus before
    * @param lagSamples seconds since the real-time start, lag of all apps, lag of enrichment
-   * @param latencies ingest-to-alert per fault
+   * @param latencies injection-to-alert per fault
+   * @param alertLatencies ingest-to-alert of every new incident alert of the real-time phase
    * @param failedExports OTLP exports the bridge refused or that failed
    * @param seconds length of the real-time phase
    * @param extraPoints points of the {@link SeriesFeeder} among them
@@ -360,6 +454,7 @@ final class SimulatedPlatform {
       long stateGrowth,
       List<long[]> lagSamples,
       List<Latency> latencies,
+      AlertLatencies alertLatencies,
       long failedExports,
       double seconds,
       long extraPoints) {}
