@@ -18,16 +18,18 @@ import java.util.TreeSet;
 /**
  * Correlates anomalies into incidents over the service graph.
  *
- * <p>An anomaly of a service that is not yet in an open incident joins the oldest open incident
- * that has a member linked to it in the graph ({@link ServiceGraph#linked}) and anomalous within
- * the correlation window of it; otherwise it opens a new incident. A service the graph does not
- * know (no traced calls: metrics or logs only) is linked to every service by time alone: without a
+ * <p>An anomaly of a service that is not yet in an open incident joins an open incident that has a
+ * member linked to it in the graph ({@link ServiceGraph#linked}) and anomalous within the
+ * correlation window of it, unless it is a callee of that member whose trouble began after the
+ * member's (a cause does not follow its effect); of several, the one with a member whose episode
+ * began nearest in time to it. Otherwise it opens a new incident. A service the graph does not know
+ * (no traced calls: metrics or logs only) is linked to every service by time alone: without a
  * topology there is no evidence that two simultaneous problems are unrelated, and one incident is
  * less noise than one per symptom. Because edges and anomalies of the same minute arrive in any
  * order, {@link #merge} runs again at every evaluation: an incident absorbs a younger one when the
- * bottom of either (members none of whose callees is anomalous in the same incident) calls into the
- * other, or both bottoms share a dependency. A caller that sits above two broken parts joins the
- * older incident and does not merge them.
+ * bottom of either (members none of whose callees is anomalous in the same incident) calls into a
+ * member of the other that did not break after it, or both bottoms share a dependency. A caller
+ * that sits above two broken parts joins the one that began with it and does not merge them.
  *
  * <p>An incident resolves once every member has been healthy for the configured number of windows:
  * all its episodes ended, or silent for the episode staleness.
@@ -36,6 +38,7 @@ public final class IncidentBook {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final int ENTRY_POINT_DEPTH = 32;
+  static final int CAUSE_LAG_WINDOWS = 2;
 
   private final RcaSettings settings;
   private final Map<String, LiveIncident> open = new TreeMap<>();
@@ -159,9 +162,16 @@ public final class IncidentBook {
     };
   }
 
+  /**
+   * The open incident the anomaly of {@code service} belongs to, or null. Of the incidents with a
+   * member it can join, the one whose member began an episode nearest in time to it wins: a service
+   * that turned anomalous together with one problem is that problem's symptom, not the symptom of
+   * an older one that it had been living with. Ties go to the older incident.
+   */
   private LiveIncident linkedIncident(String service, long startedAt, long at, ServiceGraph graph) {
     long window = settings.correlationWindow().toMillis();
     LiveIncident best = null;
+    long bestGap = Long.MAX_VALUE;
     for (LiveIncident incident : open.values()) {
       if (incident.resolved) {
         continue;
@@ -169,15 +179,51 @@ public final class IncidentBook {
       for (Member m : incident.members.values()) {
         boolean close =
             m.lastAnomalousAt >= startedAt - window && m.firstAnomalousAt <= at + window;
-        if (close && related(service, m.service, graph)) {
-          if (best == null || older(incident, best)) {
+        if (close && canJoin(service, startedAt, m, graph)) {
+          long gap = m.startGap(startedAt);
+          if (gap < bestGap || (gap == bestGap && older(incident, best))) {
             best = incident;
+            bestGap = gap;
           }
-          break;
         }
       }
     }
     return best;
+  }
+
+  /**
+   * Whether an anomaly of {@code service} that started at {@code startedAt} can be one problem with
+   * member {@code m}: they are {@link #related}, and if {@code service} is only a callee of {@code
+   * m} (a possible cause of it) its trouble did not begin after {@code m}'s. A cause does not start
+   * after its effect; a callee that broke minutes after its caller is a second problem, and folding
+   * it in would rank it below the first (as the 500-service platform showed: a pricing fault four
+   * minutes after a gateway anomaly went unnamed).
+   */
+  private boolean canJoin(String service, long startedAt, Member m, ServiceGraph graph) {
+    if (!related(service, m.service, graph)) {
+      return false;
+    }
+    return !onlyCallee(service, m.service, graph) || mayCause(startedAt, m);
+  }
+
+  /** Whether {@code callee} is reached from {@code caller} along calls, but not the reverse. */
+  private boolean onlyCallee(String callee, String caller, ServiceGraph graph) {
+    if (!graph.knows(callee) || !graph.knows(caller)) {
+      return false;
+    }
+    int hops = settings.maxHops();
+    return graph.downstream(caller, hops).contains(callee)
+        && !graph.downstream(callee, hops).contains(caller);
+  }
+
+  /**
+   * Whether trouble that began at {@code causeStart} can explain an episode of {@code effect}: it
+   * began no later than {@value #CAUSE_LAG_WINDOWS} windows after the effect's latest episode
+   * started (episode starts are the first anomalous window, so a window of slack absorbs a
+   * boundary; the second, a cause whose first window scored just below the threshold).
+   */
+  private boolean mayCause(long causeStart, Member effect) {
+    return causeStart <= effect.latestStart() + CAUSE_LAG_WINDOWS * settings.window().toMillis();
   }
 
   private boolean related(String a, String b, ServiceGraph graph) {
@@ -247,17 +293,8 @@ public final class IncidentBook {
     int hops = settings.maxHops();
     Set<String> bottomA = bottom(a, graph);
     Set<String> bottomB = bottom(b, graph);
-    for (String x : bottomA) {
-      Set<String> below = graph.downstream(x, hops);
-      if (b.members.keySet().stream().anyMatch(below::contains)) {
-        return true;
-      }
-    }
-    for (String y : bottomB) {
-      Set<String> below = graph.downstream(y, hops);
-      if (a.members.keySet().stream().anyMatch(below::contains)) {
-        return true;
-      }
+    if (callsACause(a, bottomA, b, graph) || callsACause(b, bottomB, a, graph)) {
+      return true;
     }
     if (hops >= 2) {
       for (String x : bottomA) {
@@ -267,6 +304,25 @@ public final class IncidentBook {
           if (!shared.isEmpty()) {
             return true;
           }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a bottom member of {@code upper} calls a member of {@code lower} that may be its cause
+   * ({@link #mayCause}: a callee that broke only later is a second problem).
+   */
+  private boolean callsACause(
+      LiveIncident upper, Set<String> bottom, LiveIncident lower, ServiceGraph graph) {
+    for (String x : bottom) {
+      Set<String> below = graph.downstream(x, settings.maxHops());
+      Member effect = upper.members.get(x);
+      for (Member y : lower.members.values()) {
+        if (below.contains(y.service)
+            && (!onlyCallee(y.service, x, graph) || mayCause(y.firstAnomalousAt, effect))) {
+          return true;
         }
       }
     }

@@ -39,6 +39,19 @@ public final class Member {
     return lastAnomalousAt;
   }
 
+  /** When its latest episode started, epoch millis. */
+  public long latestStart() {
+    return episodes.values().stream().mapToLong(Episode::startedAt).max().orElse(firstAnomalousAt);
+  }
+
+  /** How far {@code at} is from the nearest start of one of its episodes, millis. */
+  public long startGap(long at) {
+    return episodes.values().stream()
+        .mapToLong(e -> Math.abs(e.startedAt() - at))
+        .min()
+        .orElse(Math.abs(firstAnomalousAt - at));
+  }
+
   /** Its episodes by id. */
   public Map<String, Episode> episodes() {
     return episodes;

@@ -61,18 +61,67 @@ class IncidentBookTest {
   }
 
   @Test
-  void callerAboveTwoProblemsJoinsTheOlderWithoutMergingThem() {
+  void callerAboveTwoProblemsJoinsTheOneThatBeganWithItWithoutMergingThem() {
     call("frontend", "checkout", 10);
     call("frontend", "search", 10);
     book.fold(anomaly("checkout", AnomalyPhase.START, 10, 11), graph);
-    book.fold(anomaly("search", AnomalyPhase.START, 11, 12), graph);
+    book.fold(anomaly("search", AnomalyPhase.START, 13, 14), graph);
     IncidentBook.Folded frontend =
-        book.fold(anomaly("frontend", AnomalyPhase.START, 11, 12), graph);
+        book.fold(anomaly("frontend", AnomalyPhase.START, 13, 14), graph);
 
     assertThat(frontend.outcome()).isEqualTo(IncidentBook.Outcome.JOINED);
-    assertThat(frontend.incident().id()).isEqualTo("inc-20260601T1010-checkout");
-    assertThat(book.merge(graph, at(12))).isEmpty();
+    assertThat(frontend.incident().id())
+        .as("healthy through checkout's first three minutes, anomalous from search's first")
+        .isEqualTo("inc-20260601T1013-search");
+    assertThat(book.merge(graph, at(14))).isEmpty();
     assertThat(book.open()).hasSize(2);
+  }
+
+  @Test
+  void callerAboveTwoProblemsThatBeganAsFarFromItJoinsTheOlder() {
+    call("frontend", "checkout", 10);
+    call("frontend", "search", 10);
+    book.fold(anomaly("checkout", AnomalyPhase.START, 10, 11), graph);
+    book.fold(anomaly("search", AnomalyPhase.START, 12, 13), graph);
+
+    assertThat(book.fold(anomaly("frontend", AnomalyPhase.START, 11, 13), graph).incident().id())
+        .isEqualTo("inc-20260601T1010-checkout");
+  }
+
+  @Test
+  void calleeThatBrokeMinutesAfterItsCallerIsASecondProblem() {
+    // The 500-service platform's overlap: the gateway is anomalous since 10; pricing, two calls
+    // below it, breaks at 14. Folded into the gateway's incident it ranked below the older cause.
+    call("api-gateway", "catalog", 5);
+    call("catalog", "pricing", 5);
+    book.fold(anomaly("api-gateway", AnomalyPhase.START, 10, 11), graph);
+    book.fold(anomaly("api-gateway", AnomalyPhase.UPDATE, 10, 14), graph);
+    IncidentBook.Folded pricing = book.fold(anomaly("pricing", AnomalyPhase.START, 14, 15), graph);
+
+    assertThat(pricing.outcome()).isEqualTo(IncidentBook.Outcome.OPENED);
+    assertThat(book.merge(graph, at(15))).as("nor merged once both are open").isEmpty();
+    assertThat(book.open()).hasSize(2);
+  }
+
+  @Test
+  void calleeThatBrokeWithinTwoWindowsOfItsCallerJoinsIt() {
+    call("api-gateway", "catalog", 5);
+    call("catalog", "pricing", 5);
+    book.fold(anomaly("api-gateway", AnomalyPhase.START, 10, 11), graph);
+
+    assertThat(book.fold(anomaly("pricing", AnomalyPhase.START, 12, 13), graph).outcome())
+        .as("a cause whose first windows scored just below the threshold")
+        .isEqualTo(IncidentBook.Outcome.JOINED);
+  }
+
+  @Test
+  void callerThatBrokeMinutesAfterItsCalleeJoinsIt() {
+    call("api-gateway", "catalog", 5);
+    book.fold(anomaly("catalog", AnomalyPhase.START, 10, 11), graph);
+
+    assertThat(book.fold(anomaly("api-gateway", AnomalyPhase.START, 16, 17), graph).outcome())
+        .as("a symptom may follow its cause")
+        .isEqualTo(IncidentBook.Outcome.JOINED);
   }
 
   @Test
