@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
  * critical window); then open until {@code closeAfterPoints} windows in a row score below the close
  * threshold.
  */
-final class Episode {
+public final class Episode {
   static final int BYTES = 1 + 4 + 4 + 8 + 8 + 8;
 
   /** What one window did to the episode. */
-  enum Transition {
+  public enum Transition {
     NONE,
     START,
     UPDATE,
@@ -28,7 +28,7 @@ final class Episode {
   double peak;
 
   /** Feeds one window's score; {@code windowStart} dates a possible start. */
-  Transition observe(AnomalySettings settings, double score, long windowStart) {
+  public Transition observe(AnomalySettings settings, double score, long windowStart) {
     if (!open) {
       if (score >= settings.threshold()) {
         if (high == 0) {

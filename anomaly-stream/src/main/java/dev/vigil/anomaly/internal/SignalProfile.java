@@ -3,6 +3,8 @@ package dev.vigil.anomaly.internal;
 import dev.vigil.anomaly.detector.Sense;
 import dev.vigil.schemas.SignalType;
 import dev.vigil.schemas.SignalWindow;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * How a window of each signal type is scored: which value, in which transform, which direction is
@@ -54,13 +56,25 @@ enum SignalProfile {
     return type == null ? OTHER : valueOf(type.name());
   }
 
+  /** A latency window's values in order of preference, each with its name. */
+  private static final List<Statistic> LATENCY_STATISTICS =
+      List.of(
+          new Statistic("p95", SignalWindow::getP95),
+          new Statistic("p99", SignalWindow::getP99),
+          new Statistic("p90", SignalWindow::getP90),
+          new Statistic("p50", SignalWindow::getP50),
+          new Statistic("mean", SignalProfile::mean));
+
+  /** A window's value and the name {@link #statistic} gives it. */
+  private record Statistic(String name, Function<SignalWindow, Double> of) {}
+
   /** Name of the trimmed mean as {@link #statistic} gives it. */
   static final String TRIMMED_MEAN = "trimmedMean";
 
   /** The value scored for a window, untransformed; {@code null} if the window has none. */
   Double value(SignalWindow w) {
     return switch (this) {
-      case LATENCY -> first(w.getP95(), w.getP99(), w.getP90(), w.getP50(), mean(w));
+      case LATENCY -> first(latency(w).of().apply(w));
       case ERRORS -> w.getCount() > 0 ? (double) w.getErrors() / w.getCount() : null;
       case LOG_ERRORS -> (double) w.getCount();
       case SATURATION -> first(w.getLast(), mean(w), w.getMax());
@@ -76,14 +90,17 @@ enum SignalProfile {
    * {@code p99}, {@code p90}, {@code p50} or {@code mean} for LATENCY; {@code null} otherwise.
    */
   String statistic(SignalWindow w) {
-    if (this != LATENCY) {
-      return null;
+    return this == LATENCY ? latency(w).name() : null;
+  }
+
+  /** The first of {@link #LATENCY_STATISTICS} the window has; the mean when it has none. */
+  private static Statistic latency(SignalWindow w) {
+    for (Statistic s : LATENCY_STATISTICS) {
+      if (finite(s.of().apply(w))) {
+        return s;
+      }
     }
-    return finite(w.getP95())
-        ? "p95"
-        : finite(w.getP99())
-            ? "p99"
-            : finite(w.getP90()) ? "p90" : finite(w.getP50()) ? "p50" : "mean";
+    return LATENCY_STATISTICS.get(LATENCY_STATISTICS.size() - 1);
   }
 
   /**

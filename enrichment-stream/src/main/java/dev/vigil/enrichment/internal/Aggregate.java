@@ -268,8 +268,14 @@ public final class Aggregate {
     if (sketch == null || sketch.isEmpty()) {
       return Double.NaN;
     }
-    double value = sketch.getValueAtQuantile(q);
-    // The sketch returns a bin's representative value: never report beyond the exact bounds.
+    return withinBounds(sketch.getValueAtQuantile(q));
+  }
+
+  /**
+   * A value derived from the sketch's bins, never beyond the exact bounds: a bin's representative
+   * value may lie a little outside them.
+   */
+  private double withinBounds(double value) {
     if (!Double.isNaN(min) && value < min) {
       return min;
     }
@@ -317,15 +323,7 @@ public final class Aggregate {
       Bin bin = positive.next();
       take(acc, mapping.value(bin.getIndex()), bin.getCount(), keep);
     }
-    double mean = acc[1] / acc[0];
-    // bins' representative values may lie a little outside the exact bounds, as in quantile()
-    if (!Double.isNaN(min) && mean < min) {
-      return min;
-    }
-    if (!Double.isNaN(max) && mean > max) {
-      return max;
-    }
-    return mean;
+    return withinBounds(acc[1] / acc[0]);
   }
 
   private static void take(double[] acc, double value, double count, double keep) {

@@ -1,10 +1,12 @@
 package dev.vigil.perf.anomaly;
 
+import dev.vigil.anomaly.AnomalySettings;
 import dev.vigil.anomaly.detector.Assessment;
 import dev.vigil.anomaly.detector.DetectorSettings;
 import dev.vigil.anomaly.detector.SeasonalDetector;
 import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.detector.Sense;
+import dev.vigil.anomaly.internal.Episode;
 import dev.vigil.enrichment.EnrichmentSettings;
 import dev.vigil.enrichment.internal.Aggregate;
 import dev.vigil.perf.KeyValueArgs;
@@ -51,6 +53,9 @@ import java.util.TreeMap;
  * requests/min, 12 + 13 minutes: 30 / 2 / 0 STARTs; 130 + 120 minutes: 963 / 289 / 0.
  */
 public final class HistogramQuantileNoise {
+  /** The stage's episode rules: three windows at 0.99 or one critical, five below 0.95 end it. */
+  private static final AnomalySettings SETTINGS = AnomalySettings.defaults();
+
   static final double[] BOUNDS = {
     5, 10, 25, 50, 75, 100, 250, 500, 750, 1_000, 2_500, 5_000, 7_500, 10_000
   };
@@ -146,9 +151,7 @@ public final class HistogramQuantileNoise {
     for (TreeMap<Long, List<Double>> series : durations.values()) {
       SeasonalDetector detector = new SeasonalDetector(DetectorSettings.defaults());
       SeasonalState state = detector.newState(60_000, 0.02);
-      int run = 0;
-      int quiet = 0;
-      boolean open = false;
+      Episode episode = new Episode();
       boolean any = false;
       for (Map.Entry<Long, List<Double>> minute : series.entrySet()) {
         List<Double> values = minute.getValue();
@@ -163,18 +166,12 @@ public final class HistogramQuantileNoise {
           continue;
         }
         scored++;
-        run = a.score() >= 0.99 ? run + 1 : 0;
-        if (!open && (run >= 3 || a.score() >= 0.9999)) {
-          open = true;
-          quiet = 0;
+        if (episode.observe(SETTINGS, a.score(), minute.getKey()) == Episode.Transition.START) {
           starts++;
           any = true;
-          if (a.score() >= 0.9999) {
+          if (a.score() >= AnomalySettings.CRITICAL_SCORE) {
             critical++;
           }
-        } else if (open) {
-          quiet = a.score() < 0.95 ? quiet + 1 : 0;
-          open = quiet < 5;
         }
       }
       servicesWithStart += any ? 1 : 0;

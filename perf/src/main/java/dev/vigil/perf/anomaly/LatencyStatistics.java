@@ -1,10 +1,12 @@
 package dev.vigil.perf.anomaly;
 
+import dev.vigil.anomaly.AnomalySettings;
 import dev.vigil.anomaly.detector.Assessment;
 import dev.vigil.anomaly.detector.DetectorSettings;
 import dev.vigil.anomaly.detector.SeasonalDetector;
 import dev.vigil.anomaly.detector.SeasonalState;
 import dev.vigil.anomaly.detector.Sense;
+import dev.vigil.anomaly.internal.Episode;
 import dev.vigil.perf.KeyValueArgs;
 import dev.vigil.simulator.Fault;
 import java.time.Duration;
@@ -33,6 +35,9 @@ import java.util.TreeMap;
  * </pre>
  */
 public final class LatencyStatistics {
+  /** The stage's episode rules: three windows at 0.99 or one critical, five below 0.95 end it. */
+  private static final AnomalySettings SETTINGS = AnomalySettings.defaults();
+
   private LatencyStatistics() {}
 
   /** A per-minute statistic of sorted durations. */
@@ -196,9 +201,7 @@ public final class LatencyStatistics {
     for (int i = 0; i < policy.statistics().size(); i++) {
       states.add(detector.newState(60_000, 0.02));
     }
-    int run = 0;
-    int quiet = 0;
-    boolean open = false;
+    Episode episode = new Episode();
     for (Map.Entry<Long, List<Double>> minute : series.entrySet()) {
       List<Double> values = minute.getValue();
       if (values.size() < 2 || minute.getKey().equals(series.lastKey())) {
@@ -218,15 +221,9 @@ public final class LatencyStatistics {
       }
       double score = policy.combine(scores);
       windows[0]++;
-      windows[1] += score >= 0.99 ? 1 : 0;
-      run = score >= 0.99 ? run + 1 : 0;
-      if (!open && (run >= 3 || score >= 0.9999)) {
-        open = true;
-        quiet = 0;
+      windows[1] += score >= SETTINGS.threshold() ? 1 : 0;
+      if (episode.observe(SETTINGS, score, minute.getKey()) == Episode.Transition.START) {
         starts.add(minute.getKey());
-      } else if (open) {
-        quiet = score < 0.95 ? quiet + 1 : 0;
-        open = quiet < 5;
       }
     }
     return starts;

@@ -1,9 +1,7 @@
 package dev.vigil.perf.pipeline;
 
-import dev.vigil.schemas.Alert;
-import dev.vigil.schemas.Incident;
-import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.topics.TopicCatalog;
+import dev.vigil.schemas.topics.TopicSpec;
 import dev.vigil.simulator.Fault;
 import dev.vigil.simulator.KafkaControlPlane;
 import dev.vigil.simulator.OtlpSink;
@@ -29,10 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The simulator's e-commerce platform through the whole pipeline in real time: a warm-up in the
@@ -79,16 +79,10 @@ final class SimulatedPlatform {
     List<AlertSeen> alerts = new CopyOnWriteArrayList<>();
     Map<Long, Set<ByteBuffer>> seriesPerWindow = new ConcurrentHashMap<>();
     Thread alertReader =
-        reader(
-            topics.alerts.name(),
+        valueReader(
+            topics.alerts,
             stop,
-            record -> {
-              Alert alert =
-                  topics
-                      .alerts
-                      .valueSerde()
-                      .deserializer()
-                      .deserialize(record.topic(), record.value());
+            (record, alert) -> {
               if (alert.getEndsAt() == null) {
                 // every firing alert on the console: which service an undetected fault's anomalies
                 // were attributed to is the first question when a fault goes unnamed
@@ -111,16 +105,10 @@ final class SimulatedPlatform {
               }
             });
     Thread signalReader =
-        reader(
-            topics.signals.name(),
+        valueReader(
+            topics.signals,
             stop,
-            record -> {
-              SignalWindow window =
-                  topics
-                      .signals
-                      .valueSerde()
-                      .deserializer()
-                      .deserialize(record.topic(), record.value());
+            (record, window) -> {
               seriesPerWindow
                   .computeIfAbsent(
                       window.getWindowStart().toEpochMilli(), k -> ConcurrentHashMap.newKeySet())
@@ -132,16 +120,10 @@ final class SimulatedPlatform {
     // Every incident version: which window's evidence each alert was raised on (its updatedAt).
     List<IncidentSeen> incidents = new CopyOnWriteArrayList<>();
     Thread incidentReader =
-        reader(
-            topics.incidents.name(),
+        valueReader(
+            topics.incidents,
             stop,
-            record -> {
-              Incident incident =
-                  topics
-                      .incidents
-                      .valueSerde()
-                      .deserializer()
-                      .deserialize(record.topic(), record.value());
+            (record, incident) -> {
               incidents.add(
                   new IncidentSeen(
                       incident.getId(),
@@ -358,6 +340,18 @@ final class SimulatedPlatform {
       }
       Thread.sleep(10_000);
     }
+  }
+
+  /** A {@link #reader} that deserializes each value, with one deserializer for the topic. */
+  private <V> Thread valueReader(
+      TopicSpec<?, V> topic,
+      AtomicBoolean stop,
+      BiConsumer<ConsumerRecord<byte[], byte[]>, V> handler) {
+    Deserializer<V> values = topic.valueSerde().deserializer();
+    return reader(
+        topic.name(),
+        stop,
+        record -> handler.accept(record, values.deserialize(record.topic(), record.value())));
   }
 
   private Thread reader(
