@@ -163,6 +163,40 @@ class AnomalyTopologyTest {
   }
 
   @Test
+  void aQuantileOfAtMost21CallsDoesNotCountOnlyTheTrimmedMeanDoes() {
+    // A quiet route, 10 calls a minute: in minutes 300, 310 and 320 two calls time out (30 s),
+    // which sets the p95 (up to 21 calls its rank reaches the second slowest call) while the
+    // trimmed mean leaves the slowest out. The same windows with 100 calls: the p95 counts.
+    for (long calls : new long[] {10, 100}) {
+      setUp();
+      try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
+        TestInputTopic<SeriesKey, SignalWindow> in = input(driver);
+        TestOutputTopic<String, AnomalyEvent> out = output(driver);
+        Random noise = new Random(5);
+        for (int m = 0; m < 325; m++) {
+          boolean timeout = m >= 300 && m % 10 == 0;
+          double p95 = timeout ? 30_000 : 20 * Math.exp(0.2 * noise.nextGaussian());
+          SignalWindow w = latency(m, p95);
+          w.setCount(calls);
+          w.setTrimmedMean(14 * Math.exp(0.05 * noise.nextGaussian()));
+          pipe(in, LATENCY, w);
+        }
+        List<AnomalyEvent> starts =
+            out.readValuesToList().stream()
+                .filter(e -> e.getSeries().equals(LATENCY) && e.getPhase() == AnomalyPhase.START)
+                .toList();
+        if (calls == 10) {
+          assertThat(starts).as("two slow calls in ten are no episode").isEmpty();
+        } else {
+          assertThat(starts)
+              .isNotEmpty()
+              .allSatisfy(e -> assertThat(e.getStatistic()).isEqualTo("p95"));
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldIgnoreLatencyDropButFlagTrafficDrop() {
     try (TopologyTestDriver driver = driver(AnomalySettings.defaults())) {
       TestInputTopic<SeriesKey, SignalWindow> in = input(driver);

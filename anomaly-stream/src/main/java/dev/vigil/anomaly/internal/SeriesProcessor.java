@@ -119,7 +119,10 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
     if (a.relearned()) {
       metrics.relearned();
     }
-    // The second statistic has its own baseline; the window counts with the higher score.
+    // The second statistic has its own baseline; the window counts with the higher score. A
+    // quantile of so few calls that it is one of the two slowest does not count (its baseline
+    // still learns the window): two timeouts would set it, where the trimmed mean leaves the
+    // slowest call out and spreads the second over the rest.
     Assessment reported = a;
     String statistic = profile.statistic(w);
     if (secondRaw != null) {
@@ -131,7 +134,7 @@ public final class SeriesProcessor implements Processor<SeriesKey, SignalWindow,
       if (b != null && b.relearned()) {
         metrics.relearned();
       }
-      if (b != null && b.score() > a.score()) {
+      if (b != null && (b.score() > a.score() || profile.quantileIsOfTheTwoSlowestCalls(w))) {
         reported = b;
         raw = secondRaw;
         statistic = SignalProfile.TRIMMED_MEAN;

@@ -59,14 +59,14 @@ enum SignalProfile {
   /** A latency window's values in order of preference, each with its name. */
   private static final List<Statistic> LATENCY_STATISTICS =
       List.of(
-          new Statistic("p95", SignalWindow::getP95),
-          new Statistic("p99", SignalWindow::getP99),
-          new Statistic("p90", SignalWindow::getP90),
-          new Statistic("p50", SignalWindow::getP50),
-          new Statistic("mean", SignalProfile::mean));
+          new Statistic("p95", SignalWindow::getP95, 0.95),
+          new Statistic("p99", SignalWindow::getP99, 0.99),
+          new Statistic("p90", SignalWindow::getP90, 0.9),
+          new Statistic("p50", SignalWindow::getP50, 0.5),
+          new Statistic("mean", SignalProfile::mean, Double.NaN));
 
-  /** A window's value and the name {@link #statistic} gives it. */
-  private record Statistic(String name, Function<SignalWindow, Double> of) {}
+  /** A window's value, the name {@link #statistic} gives it, and the quantile it is (NaN: none). */
+  private record Statistic(String name, Function<SignalWindow, Double> of, double quantile) {}
 
   /** Name of the trimmed mean as {@link #statistic} gives it. */
   static final String TRIMMED_MEAN = "trimmedMean";
@@ -101,6 +101,21 @@ enum SignalProfile {
       }
     }
     return LATENCY_STATISTICS.get(LATENCY_STATISTICS.size() - 1);
+  }
+
+  /**
+   * Whether the window's quantile is one of its two slowest calls: its rank {@code q·(n−1)}, which
+   * the enrichment's sketch answers with the value at index {@code floor(q·(n−1))}, reaches the
+   * second slowest of the {@code n} calls, i.e. at most 21 calls for a p95 (11 for a p90, 101 for a
+   * p99). Two timeouts then set it.
+   */
+  boolean quantileIsOfTheTwoSlowestCalls(SignalWindow w) {
+    if (this != LATENCY) {
+      return false;
+    }
+    double q = latency(w).quantile();
+    long n = w.getCount();
+    return !Double.isNaN(q) && q * (n - 1) >= n - 2;
   }
 
   /**

@@ -292,6 +292,10 @@ public final class Aggregate {
    * outliers move the plain mean ({@code sum / count}) a long way; they do not move this one, which
    * still follows the whole body of the distribution where a quantile follows one rank.
    *
+   * <p>It never keeps the slowest value (at most {@code n − 1} of {@code n}): below 21 values the
+   * p95's rank reaches into the slowest one, and a single 30 s timeout among a quiet service's ten
+   * calls would otherwise carry the mean with it, as it carries the p95.
+   *
    * <p>NaN as well once explicit histogram buckets went in ({@link #addSpread}): where values sit
    * inside a bucket is assumed, not known, so such a mean mostly tells how the counts split between
    * neighbouring buckets. Its minute-to-minute spread is then an artefact of the bounds (flat while
@@ -303,7 +307,8 @@ public final class Aggregate {
     if (quantiles != null || bucketed || sketch == null || sketch.isEmpty()) {
       return Double.NaN;
     }
-    double keep = q * (sketch.getCount() - 1) + 1;
+    double n = sketch.getCount();
+    double keep = Math.min(q * (n - 1) + 1, Math.max(1, n - 1));
     double[] acc = new double[2]; // weight taken, weighted sum
     var mapping = sketch.getIndexMapping();
     Iterator<Bin> negative = sketch.getNegativeValueStore().getDescendingIterator();

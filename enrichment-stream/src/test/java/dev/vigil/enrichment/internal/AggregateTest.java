@@ -25,6 +25,27 @@ class AggregateTest {
   }
 
   @Test
+  void trimmedMeanOfFewCallsLeavesOutTheSlowestOne() {
+    Aggregate a = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
+    // ten calls of 10..19 ms and one 30 s timeout: the p95's rank 0.95·10 = 9.5 lies between the
+    // slowest normal call and the timeout, so the p95 is 19 ms but the mean of ranks 0..9.5 would
+    // be (145 + 0.5·30,000) / 10.5 = 1,442 ms. Without the slowest call: 145 / 10 = 14.5 ms.
+    for (int ms = 10; ms < 20; ms++) {
+      a.addCall(ms, false);
+    }
+    a.addCall(30_000, false);
+    assertThat(a.quantile(0.95)).isCloseTo(19.0, withinPercentage(2));
+    assertThat(a.trimmedMean(0.95)).isCloseTo(14.5, withinPercentage(2));
+  }
+
+  @Test
+  void trimmedMeanOfOneCallIsThatCall() {
+    Aggregate a = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
+    a.addCall(42, false);
+    assertThat(a.trimmedMean(0.95)).isCloseTo(42.0, withinPercentage(1));
+  }
+
+  @Test
   void aShiftOfTheWholeBodyMovesTheTrimmedMeanByTheSameFactor() {
     Aggregate before = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);
     Aggregate after = new Aggregate(Aggregate.Kind.SPAN, "ms", ACCURACY);

@@ -179,12 +179,15 @@ public final class HistogramQuantileNoise {
     return new int[] {scored, starts, critical, servicesWithStart};
   }
 
-  /** The p95 of sorted {@code values} (rank 0.95·(n−1), as the enrichment's sketch). */
+  /**
+   * The p95 of sorted {@code values}: for exact durations the value at index floor(0.95·(n−1)), the
+   * one the enrichment's sketch answers for rank 0.95·(n−1).
+   */
   static double p95(List<Double> values, Estimate how) {
     int n = values.size();
     double rank = 0.95 * (n - 1);
     if (how == Estimate.EXACT) {
-      return values.get((int) Math.round(rank));
+      return values.get((int) Math.floor(rank));
     }
     long[] counts = new long[BOUNDS.length + 1];
     for (double v : values) {

@@ -25,13 +25,14 @@ import java.util.TreeMap;
  * service's server-span durations per minute, and runs {@link SeasonalDetector} with its defaults
  * on the log of each statistic (as the anomaly stage scores LATENCY). A pair is scored as the
  * anomaly stage does: the larger score, Šidák-corrected for two tests ({@code max(c1, c2)^2}), or
- * uncorrected for comparison. Episodes as the stage opens them: three windows at 0.99 or one at
- * 0.9999.
+ * uncorrected for comparison; optionally the first statistic only from a number of calls up.
+ * Episodes as the stage opens them: three windows at 0.99 or one at 0.9999. Quantiles are taken at
+ * the ranks the enrichment's sketch answers: index {@code floor(q·(n−1))}.
  *
  * <pre>
  * java -cp perf/target/benchmarks.jar dev.vigil.perf.anomaly.LatencyStatistics \
  *   [services=500] [rate=100] [history=130] [minutes=120] \
- *   [faults=latency:search@30m+20m*10,latency:pricing@70m+20m*10]
+ *   [faults=latency:search@30m+20m*10,latency:pricing@70m+20m*10] [timeouts=0.002]
  * </pre>
  */
 public final class LatencyStatistics {
@@ -45,9 +46,15 @@ public final class LatencyStatistics {
     P95,
     MEAN,
     /**
-     * Mean of the calls up to the p95: the slowest 5 % left out, so a few timeouts do not count.
+     * Mean of the calls up to the p95's rank, the last one by its fraction: the slowest 5 % left
+     * out, but below 21 calls part of the slowest call kept (the enrichment until 2026-12-06).
      */
     TRIMMED_MEAN,
+    /**
+     * The trimmed mean as the enrichment computes it now: up to the p95's rank, and never the
+     * slowest call, so one timeout does not count in a window of fewer than 21 calls either.
+     */
+    TRIMMED_MEAN_SLOWEST_OUT,
     /**
      * The trimmed mean of the calls as an explicit histogram has them: each bucket's count spread
      * evenly over its width (16 points at most, as the enrichment's {@code Aggregate.addSpread}).
@@ -57,18 +64,30 @@ public final class LatencyStatistics {
 
     double of(List<Double> sorted) {
       int n = sorted.size();
-      int p95 = (int) Math.round(0.95 * (n - 1));
+      // ranks as the enrichment's DDSketch answers them: the value at rank q·(n−1) is the first
+      // whose cumulative count exceeds it, i.e. index floor(q·(n−1))
+      double rank = 0.95 * (n - 1);
       return switch (this) {
-        case P95 -> sorted.get(p95);
-        case P50 -> sorted.get((int) Math.round(0.5 * (n - 1)));
+        case P95 -> sorted.get((int) Math.floor(rank));
+        case P50 -> sorted.get((int) Math.floor(0.5 * (n - 1)));
         case MEAN -> sorted.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        case TRIMMED_MEAN ->
-            sorted.subList(0, p95 + 1).stream()
-                .mapToDouble(Double::doubleValue)
-                .average()
-                .orElseThrow();
+        case TRIMMED_MEAN -> meanOfFirst(sorted, rank + 1);
+        case TRIMMED_MEAN_SLOWEST_OUT ->
+            meanOfFirst(sorted, Math.min(rank + 1, Math.max(1, n - 1)));
         case BUCKETED_TRIMMED_MEAN -> TRIMMED_MEAN.of(bucketSpread(sorted));
       };
+    }
+
+    /** Mean of the first {@code keep} values, the last one weighted by its fraction. */
+    private static double meanOfFirst(List<Double> sorted, double keep) {
+      double taken = 0;
+      double sum = 0;
+      for (int i = 0; i < sorted.size() && taken < keep; i++) {
+        double w = Math.min(1, keep - taken);
+        taken += w;
+        sum += w * sorted.get(i);
+      }
+      return sum / taken;
     }
 
     private static List<Double> bucketSpread(List<Double> sorted) {
@@ -95,8 +114,15 @@ public final class LatencyStatistics {
     }
   }
 
-  /** How one window's scores become the window's score. */
-  record Policy(String name, List<Statistic> statistics, boolean corrected) {
+  /**
+   * How one window's scores become the window's score. The first statistic's score counts only in
+   * windows of at least {@code minCallsForFirst} calls (its baseline learns from every window).
+   */
+  record Policy(String name, List<Statistic> statistics, boolean corrected, int minCallsForFirst) {
+    Policy(String name, List<Statistic> statistics, boolean corrected) {
+      this(name, statistics, corrected, 0);
+    }
+
     double combine(double[] scores) {
       double max = 0;
       for (double s : scores) {
@@ -136,15 +162,26 @@ public final class LatencyStatistics {
         services, rate, history.toMinutes(), minutes.toMinutes(), timeouts);
     List<Policy> policies =
         List.of(
-            new Policy("p95 (now)", List.of(Statistic.P95), false),
+            new Policy("p95 (before 12-06)", List.of(Statistic.P95), false),
             new Policy("mean", List.of(Statistic.MEAN), false),
             new Policy("trimmed mean", List.of(Statistic.TRIMMED_MEAN), false),
             new Policy("p50", List.of(Statistic.P50), false),
             new Policy("p95|mean", List.of(Statistic.P95, Statistic.MEAN), false),
             new Policy("p95|mean Šidák", List.of(Statistic.P95, Statistic.MEAN), true),
-            new Policy("p95|trimmed", List.of(Statistic.P95, Statistic.TRIMMED_MEAN), false),
+            new Policy(
+                "p95|trimmed (12-06 03:00)", List.of(Statistic.P95, Statistic.TRIMMED_MEAN), false),
             new Policy("p95|trimmed Šidák", List.of(Statistic.P95, Statistic.TRIMMED_MEAN), true),
-            new Policy("bucketed trimmed", List.of(Statistic.BUCKETED_TRIMMED_MEAN), false));
+            new Policy("bucketed trimmed", List.of(Statistic.BUCKETED_TRIMMED_MEAN), false),
+            new Policy("trimmed, slowest out", List.of(Statistic.TRIMMED_MEAN_SLOWEST_OUT), false),
+            new Policy(
+                "p95|trimmed, slowest out",
+                List.of(Statistic.P95, Statistic.TRIMMED_MEAN_SLOWEST_OUT),
+                false),
+            new Policy(
+                "p95 from 22 calls|trimmed, slowest out (now)",
+                List.of(Statistic.P95, Statistic.TRIMMED_MEAN_SLOWEST_OUT),
+                false,
+                22));
     long origin = start.plus(history).toEpochMilli();
     for (Policy policy : policies) {
       int falseStarts = 0;
@@ -167,7 +204,7 @@ public final class LatencyStatistics {
         found.append(String.format(" %s %s;", fault.target(), delay));
       }
       System.out.printf(
-          "%-18s fault-free: %4d STARTs, %,5d of %,d windows >= 0.99 | faults, START in window"
+          "%-38s fault-free: %4d STARTs, %,5d of %,d windows >= 0.99 | faults, START in window"
               + " (0: the injection's):%s%n",
           policy.name(), falseStarts, windows[1], windows[0], found);
     }
@@ -214,7 +251,8 @@ public final class LatencyStatistics {
         double value = policy.statistics().get(i).of(values);
         Assessment a = detector.assess(states.get(i), minute.getKey(), Math.log(value), Sense.UP);
         warm &= a != null && a.warm();
-        scores[i] = a == null ? 0 : a.score();
+        boolean counts = i > 0 || values.size() >= policy.minCallsForFirst();
+        scores[i] = a == null || !counts ? 0 : a.score();
       }
       if (!warm) {
         continue;
