@@ -1,6 +1,5 @@
 package dev.vigil.enrichment;
 
-import com.google.protobuf.Message;
 import dev.vigil.enrichment.internal.CatalogJoiner;
 import dev.vigil.enrichment.internal.EdgePairingProcessor;
 import dev.vigil.enrichment.internal.EdgeWindowProcessor;
@@ -10,6 +9,7 @@ import dev.vigil.enrichment.internal.InputGuard;
 import dev.vigil.enrichment.internal.LogCountProcessor;
 import dev.vigil.enrichment.internal.MetricWindowProcessor;
 import dev.vigil.enrichment.internal.OtlpDeserializer;
+import dev.vigil.enrichment.internal.OtlpRequest;
 import dev.vigil.enrichment.internal.ServicePartitioner;
 import dev.vigil.enrichment.internal.SpanRedProcessor;
 import dev.vigil.enrichment.internal.Splitters;
@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -101,26 +99,26 @@ public final class EnrichmentTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(VigilSerdes.SERVICE_INFO));
 
-    KStream<byte[], ExportMetricsServiceRequest> metricRequests =
+    KStream<byte[], OtlpRequest<ExportMetricsServiceRequest>> metricRequests =
         builder.stream(
                 topics.otlpMetrics.name(),
-                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.metrics()))
+                Consumed.with(Serdes.ByteArray(), OtlpRequest.serde(OtlpDeserializer.metrics()))
                     .withName("otlp-metrics-source"))
             .processValues(
                 () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.METRICS),
                 Named.as("check-metrics"));
-    KStream<byte[], ExportTraceServiceRequest> traceRequests =
+    KStream<byte[], OtlpRequest<ExportTraceServiceRequest>> traceRequests =
         builder.stream(
                 topics.otlpSpans.name(),
-                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.traces()))
+                Consumed.with(Serdes.ByteArray(), OtlpRequest.serde(OtlpDeserializer.traces()))
                     .withName("otlp-spans-source"))
             .processValues(
                 () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.SPANS),
                 Named.as("check-spans"));
-    KStream<byte[], ExportLogsServiceRequest> logRequests =
+    KStream<byte[], OtlpRequest<ExportLogsServiceRequest>> logRequests =
         builder.stream(
                 topics.otlpLogs.name(),
-                Consumed.with(Serdes.ByteArray(), otlp(OtlpDeserializer.logs()))
+                Consumed.with(Serdes.ByteArray(), OtlpRequest.serde(OtlpDeserializer.logs()))
                     .withName("otlp-logs-source"))
             .processValues(
                 () -> new InputCheckProcessor<>(guard, metrics, EnrichmentMetrics.Source.LOGS),
@@ -176,7 +174,7 @@ public final class EnrichmentTopology {
     KStream<String, byte[]> calls =
         batches(
                 traceRequests.flatMap(
-                    (k, v) -> v == null ? List.of() : Splitters.spansByTrace(v),
+                    (k, v) -> v == null ? List.of() : Splitters.spansByTrace(v.message()),
                     Named.as("split-spans-by-trace")),
                 SPANS_BY_TRACE)
             .process(
@@ -204,10 +202,6 @@ public final class EnrichmentTopology {
         Repartitioned.<String, byte[]>as(name)
             .withKeySerde(Serdes.String())
             .withValueSerde(Serdes.ByteArray()));
-  }
-
-  private static <T extends Message> Serde<T> otlp(Deserializer<T> deserializer) {
-    return Serdes.serdeFrom((topic, message) -> message.toByteArray(), deserializer);
   }
 
   private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> supplier(

@@ -14,11 +14,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * @param <T> the request type
  */
 public final class InputCheckProcessor<T extends Message>
-    implements FixedKeyProcessor<byte[], T, T> {
+    implements FixedKeyProcessor<byte[], OtlpRequest<T>, OtlpRequest<T>> {
   private final InputGuard guard;
   private final EnrichmentMetrics metrics;
   private final Source source;
-  private FixedKeyProcessorContext<byte[], T> context;
+  private FixedKeyProcessorContext<byte[], OtlpRequest<T>> context;
 
   /** A check of the raw records of one source. */
   public InputCheckProcessor(InputGuard guard, EnrichmentMetrics metrics, Source source) {
@@ -28,15 +28,15 @@ public final class InputCheckProcessor<T extends Message>
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<byte[], T> context) {
+  public void init(FixedKeyProcessorContext<byte[], OtlpRequest<T>> context) {
     this.context = context;
   }
 
   @Override
-  public void process(FixedKeyRecord<byte[], T> record) {
+  public void process(FixedKeyRecord<byte[], OtlpRequest<T>> record) {
     if (record.value() != null) {
       try {
-        guard.check(record.value(), record.timestamp());
+        guard.check(record.value().message(), record.timestamp());
       } catch (InputRejectedException e) {
         metrics.rejected(source, e.reason()).increment();
         throw e;

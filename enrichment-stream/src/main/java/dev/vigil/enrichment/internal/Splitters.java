@@ -1,11 +1,13 @@
 package dev.vigil.enrichment.internal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -14,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 
 /**
@@ -28,27 +31,54 @@ public final class Splitters {
 
   /** One {@code ResourceMetrics} per record, keyed by service. */
   public static List<KeyValue<String, byte[]>> metricsByService(ExportMetricsServiceRequest r) {
-    List<KeyValue<String, byte[]>> out = new ArrayList<>(r.getResourceMetricsCount());
-    for (ResourceMetrics rm : r.getResourceMetricsList()) {
-      out.add(KeyValue.pair(Otlp.serviceName(rm.getResource()), rm.toByteArray()));
-    }
-    return out;
+    return byService(r.getResourceMetricsList(), ResourceMetrics::getResource, null);
+  }
+
+  /** The same, each resource's bytes taken from the record where they can be. */
+  public static List<KeyValue<String, byte[]>> metricsByService(
+      OtlpRequest<ExportMetricsServiceRequest> r) {
+    return byService(r.message().getResourceMetricsList(), ResourceMetrics::getResource, r);
   }
 
   /** One {@code ResourceSpans} per record, keyed by service. */
   public static List<KeyValue<String, byte[]>> spansByService(ExportTraceServiceRequest r) {
-    List<KeyValue<String, byte[]>> out = new ArrayList<>(r.getResourceSpansCount());
-    for (ResourceSpans rs : r.getResourceSpansList()) {
-      out.add(KeyValue.pair(Otlp.serviceName(rs.getResource()), rs.toByteArray()));
-    }
-    return out;
+    return byService(r.getResourceSpansList(), ResourceSpans::getResource, null);
+  }
+
+  /** The same, each resource's bytes taken from the record where they can be. */
+  public static List<KeyValue<String, byte[]>> spansByService(
+      OtlpRequest<ExportTraceServiceRequest> r) {
+    return byService(r.message().getResourceSpansList(), ResourceSpans::getResource, r);
   }
 
   /** One {@code ResourceLogs} per record, keyed by service. */
   public static List<KeyValue<String, byte[]>> logsByService(ExportLogsServiceRequest r) {
-    List<KeyValue<String, byte[]>> out = new ArrayList<>(r.getResourceLogsCount());
-    for (ResourceLogs rl : r.getResourceLogsList()) {
-      out.add(KeyValue.pair(Otlp.serviceName(rl.getResource()), rl.toByteArray()));
+    return byService(r.getResourceLogsList(), ResourceLogs::getResource, null);
+  }
+
+  /** The same, each resource's bytes taken from the record where they can be. */
+  public static List<KeyValue<String, byte[]>> logsByService(
+      OtlpRequest<ExportLogsServiceRequest> r) {
+    return byService(r.message().getResourceLogsList(), ResourceLogs::getResource, r);
+  }
+
+  /**
+   * One record per resource batch, keyed by its service: the batch's bytes as {@code raw} holds
+   * them when it has them ({@link OtlpRequest#resources}), else the decoded batch encoded again.
+   */
+  private static <B extends Message> List<KeyValue<String, byte[]>> byService(
+      List<B> batches, Function<B, Resource> resource, OtlpRequest<?> raw) {
+    List<byte[]> bytes =
+        raw == null
+            ? null
+            : raw.resources(batches.stream().map(Message::getSerializedSize).toList());
+    List<KeyValue<String, byte[]>> out = new ArrayList<>(batches.size());
+    for (int i = 0; i < batches.size(); i++) {
+      B batch = batches.get(i);
+      out.add(
+          KeyValue.pair(
+              Otlp.serviceName(resource.apply(batch)),
+              bytes != null ? bytes.get(i) : batch.toByteArray()));
     }
     return out;
   }

@@ -13,7 +13,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class OtlpDeserializerTest {
-  private static Metric gauge(String name) {
+  /** A gauge metric with one data point and no value. */
+  static Metric gauge(String name) {
     return Metric.newBuilder()
         .setName(name)
         .setGauge(
