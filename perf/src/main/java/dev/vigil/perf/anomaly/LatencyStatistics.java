@@ -68,7 +68,7 @@ public final class LatencyStatistics {
       // whose cumulative count exceeds it, i.e. index floor(q·(n−1))
       double rank = 0.95 * (n - 1);
       return switch (this) {
-        case P95 -> sorted.get((int) Math.floor(rank));
+        case P95 -> HistogramQuantileNoise.p95(sorted, HistogramQuantileNoise.Estimate.EXACT);
         case P50 -> sorted.get((int) Math.floor(0.5 * (n - 1)));
         case MEAN -> sorted.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         case TRIMMED_MEAN -> meanOfFirst(sorted, rank + 1);

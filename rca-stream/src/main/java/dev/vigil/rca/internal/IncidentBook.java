@@ -316,12 +316,15 @@ public final class IncidentBook {
    */
   private boolean callsACause(
       LiveIncident upper, Set<String> bottom, LiveIncident lower, ServiceGraph graph) {
+    int hops = settings.maxHops();
     for (String x : bottom) {
-      Set<String> below = graph.downstream(x, settings.maxHops());
+      Set<String> below = graph.downstream(x, hops);
       Member effect = upper.members.get(x);
       for (Member y : lower.members.values()) {
+        // y is below x; it is only x's callee (a possible cause) unless it also reaches x back
         if (below.contains(y.service)
-            && (!onlyCallee(y.service, x, graph) || mayCause(y.firstAnomalousAt, effect))) {
+            && (graph.downstream(y.service, hops).contains(x)
+                || mayCause(y.firstAnomalousAt, effect))) {
           return true;
         }
       }
