@@ -8,10 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * Drives the synthetic load through the bridge's OTLP/HTTP endpoint at increasing rates, one step
@@ -21,23 +24,38 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Ramp {
   private static final int CONCURRENCY = 12;
 
+  /** Encoded requests per group of services and signal, each with its own values. */
+  private static final int VARIANTS = 8;
+
   private final Pipeline pipeline;
   private final LagProbe lag;
   private final PrintStream log;
-  private final SyntheticOtlp load = new SyntheticOtlp();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Semaphore slots = new Semaphore(CONCURRENCY);
   private final AtomicLong failed = new AtomicLong();
 
   private final Set<OtlpSignal> signals;
+  private final Map<OtlpSignal, LongFunction<byte[]>> requests = new EnumMap<>(OtlpSignal.class);
 
-  /** A ramp that sends the synthetic load's requests of {@code signals} (all three by default). */
+  /**
+   * A ramp that sends the synthetic load's requests of {@code signals} (all three by default). Data
+   * points and log records are encoded once and stamped per send ({@link StampedRequests}); spans
+   * are built per send.
+   */
   Ramp(Pipeline pipeline, LagProbe lag, PrintStream log, Set<OtlpSignal> signals) {
     this.pipeline = pipeline;
     this.lag = lag;
     this.log = log;
     this.signals = signals;
+    for (OtlpSignal signal : signals) {
+      SyntheticOtlp load = new SyntheticOtlp();
+      requests.put(
+          signal,
+          signal == OtlpSignal.TRACES
+              ? nanos -> load.next(signal, nanos).toByteArray()
+              : new StampedRequests(signal, VARIANTS, nanos -> load.next(signal, nanos))::next);
+    }
   }
 
   /**
@@ -100,9 +118,9 @@ final class Ramp {
         Thread.sleep(5);
         continue;
       }
-      SyntheticOtlp.Unit unit = load.next(System.currentTimeMillis() * 1_000_000L);
+      long nanos = System.currentTimeMillis() * 1_000_000L;
       for (OtlpSignal signal : signals) {
-        send(base.resolve("/v1/" + path(signal)), unit.request(signal).toByteArray());
+        send(base.resolve("/v1/" + path(signal)), requests.get(signal).apply(nanos));
       }
       sent++;
     }

@@ -69,8 +69,25 @@ final class SyntheticOtlp {
 
   /** The next unit of load, stamped {@code nowNanos}. */
   synchronized Unit next(long nowNanos) {
-    int first = (int) ((unit++ * SERVICES_PER_REQUEST) % SERVICES);
+    int first = nextFirst();
     return new Unit(metrics(first, nowNanos), traces(first, nowNanos), logs(first, nowNanos));
+  }
+
+  /**
+   * The next request of {@code signal} alone, stamped {@code nowNanos}: the services rotate as with
+   * {@link #next(long)}, without building the other signals' requests.
+   */
+  synchronized Message next(OtlpSignal signal, long nowNanos) {
+    int first = nextFirst();
+    return switch (signal) {
+      case METRICS -> metrics(first, nowNanos);
+      case TRACES -> traces(first, nowNanos);
+      case LOGS -> logs(first, nowNanos);
+    };
+  }
+
+  private int nextFirst() {
+    return (int) ((unit++ * SERVICES_PER_REQUEST) % SERVICES);
   }
 
   private ExportMetricsServiceRequest metrics(int first, long now) {
