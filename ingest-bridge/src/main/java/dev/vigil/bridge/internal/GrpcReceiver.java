@@ -151,7 +151,7 @@ public final class GrpcReceiver implements AutoCloseable {
       return;
     }
     ingest
-        .ingest(signal, request, Protocol.GRPC, TENANT.get())
+        .ingest(signal, request, bytes, Protocol.GRPC, TENANT.get())
         .thenAccept(
             result -> {
               switch (result.outcome()) {

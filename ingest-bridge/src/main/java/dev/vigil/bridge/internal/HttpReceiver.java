@@ -258,7 +258,9 @@ public final class HttpReceiver implements AutoCloseable {
           exchange,
           signal,
           responseType,
-          await(ingest.ingest(signal, request, Protocol.HTTP, tenant)));
+          await(
+              ingest.ingest(
+                  signal, request, JSON.equals(contentType) ? null : body, Protocol.HTTP, tenant)));
     } catch (RuntimeException e) {
       LOGGER.warn("Unexpected error serving {}", exchange.getRequestURI(), e);
       throw e;

@@ -46,12 +46,13 @@ public final class Ingest {
   /**
    * Writes one decoded export request.
    *
+   * @param encoded the protobuf bytes {@code request} was decoded from, or null (OTLP/JSON)
    * @param tenant authenticated tenant, or null
    * @return completes (never exceptionally) once the outcome is known
    */
   public CompletableFuture<IngestResult> ingest(
-      OtlpSignal signal, Message request, Protocol protocol, String tenant) {
-    SplitRequest split = splitter.split(signal, request);
+      OtlpSignal signal, Message request, byte[] encoded, Protocol protocol, String tenant) {
+    SplitRequest split = splitter.split(signal, request, encoded);
     int accepted = split.acceptedItems();
     metrics.received(signal, protocol, accepted + split.rejectedItems());
     metrics.rejected(signal, RejectReason.ITEM_TOO_LARGE, split.rejectedItems());

@@ -3,6 +3,7 @@ package dev.vigil.bridge.internal;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.vigil.runtime.otlp.OtlpSignal;
+import dev.vigil.runtime.otlp.ResourceBatches;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -16,8 +17,9 @@ import java.util.List;
  * batch would exceed the record size limit, where the Collector fails the whole batch instead.
  *
  * <p>The three signals share one shape (request → resource batches → scope batches → items), so
- * splitting works on protobuf descriptors; the common case, a resource under the limit, costs one
- * serialization and no reflection.
+ * splitting works on protobuf descriptors; the common case, a resource under the limit, costs a
+ * copy of its bytes from the request as it came ({@link ResourceBatches}), or one serialization for
+ * OTLP/JSON.
  */
 public final class RequestSplitter {
   /** Service name of a resource without one, as the OpenTelemetry specification says. */
@@ -35,19 +37,35 @@ public final class RequestSplitter {
     this.maxRecordBytes = maxRecordBytes;
   }
 
-  /** Splits a request of {@code signal}. */
+  /** Splits a request of {@code signal} decoded from OTLP/JSON: each resource is encoded again. */
   public SplitRequest split(OtlpSignal signal, Message request) {
+    return split(signal, request, null);
+  }
+
+  /**
+   * Splits a request of {@code signal}.
+   *
+   * @param encoded the protobuf bytes {@code request} was decoded from, or null: a resource under
+   *     the limit is then copied from them as it came, not encoded again
+   */
+  public SplitRequest split(OtlpSignal signal, Message request, byte[] encoded) {
     Shape shape = Shape.of(signal);
     List<OtlpRecord> records = new ArrayList<>();
     int[] rejected = {0};
     StringBuilder why = new StringBuilder();
     FieldDescriptor resourcesField =
         request.getDescriptorForType().findFieldByName(shape.resources);
-    for (Object o : (List<?>) request.getField(resourcesField)) {
-      Message batch = (Message) o;
+    List<?> batches = (List<?>) request.getField(resourcesField);
+    ResourceBatches slices = encoded == null ? null : ResourceBatches.of(encoded, batches.size());
+    for (int i = 0; i < batches.size(); i++) {
+      Message batch = (Message) batches.get(i);
       String service =
           serviceName(
               (Resource) batch.getField(batch.getDescriptorForType().findFieldByName("resource")));
+      if (slices != null && slices.requestSize(i) <= maxRecordBytes) {
+        records.add(new OtlpRecord(service, slices.requestOf(i), countItems(shape, batch)));
+        continue;
+      }
       Message single = request.newBuilderForType().addRepeatedField(resourcesField, batch).build();
       if (single.getSerializedSize() <= maxRecordBytes) {
         records.add(new OtlpRecord(service, single.toByteArray(), countItems(shape, batch)));

@@ -1,6 +1,7 @@
 package dev.vigil.bridge.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
 import dev.vigil.runtime.otlp.OtlpSignal;
@@ -55,6 +56,47 @@ class RequestSplitterTest {
     SplitRequest split = new RequestSplitter(1_000_000).split(OtlpSignal.TRACES, request);
 
     assertThat(split.records()).extracting(OtlpRecord::service).containsExactly("unknown_service");
+  }
+
+  @Test
+  void aProtobufRequestsResourcesAreCopiedFromItsBytesAsEncodingThemWouldWriteThem() {
+    ExportTraceServiceRequest request =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(resourceSpans("checkout", 3, 10))
+            .addResourceSpans(resourceSpans("payment", 2, 10))
+            .build();
+    RequestSplitter splitter = new RequestSplitter(1_000_000);
+
+    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request, request.toByteArray());
+    SplitRequest encoded = splitter.split(OtlpSignal.TRACES, request);
+
+    assertThat(copied.records())
+        .extracting(OtlpRecord::service, OtlpRecord::items)
+        .containsExactly(tuple("checkout", 3), tuple("payment", 2));
+    assertThat(copied.records())
+        .extracting(OtlpRecord::value)
+        .containsExactlyElementsOf(encoded.records().stream().map(OtlpRecord::value).toList());
+  }
+
+  @Test
+  void aResourceOverTheLimitIsCutTheSameWhenItsBytesCameAlong() {
+    ExportTraceServiceRequest request =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(resourceSpans("cart", 2, 10))
+            .addResourceSpans(resourceSpans("search", 200, 1_000))
+            .build();
+    RequestSplitter splitter = new RequestSplitter(16 * 1024);
+
+    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request, request.toByteArray());
+
+    assertThat(copied.records().size()).isBetween(14, 21);
+    assertThat(copied.records())
+        .extracting(OtlpRecord::value)
+        .containsExactlyElementsOf(
+            splitter.split(OtlpSignal.TRACES, request).records().stream()
+                .map(OtlpRecord::value)
+                .toList());
+    assertThat(copied.acceptedItems()).isEqualTo(202);
   }
 
   @Test
