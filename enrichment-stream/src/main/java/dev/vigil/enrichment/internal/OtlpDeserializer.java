@@ -49,6 +49,12 @@ public final class OtlpDeserializer<T extends Message> implements Deserializer<T
 
   @Override
   public T deserialize(String topic, byte[] data) {
+    OtlpRequest<T> request = request(topic, data);
+    return request == null ? null : request.message();
+  }
+
+  /** Decodes {@code data} as {@link #deserialize} does, keeping the bytes and their format. */
+  public OtlpRequest<T> request(String topic, byte[] data) {
     if (data == null) {
       return null;
     }
@@ -59,12 +65,12 @@ public final class OtlpDeserializer<T extends Message> implements Deserializer<T
         // so a protobuf record whose first resource is exactly 123 bytes ('{') looks like JSON.
         // Protobuf wins when it parses; such a record used to go to the DLQ as malformed JSON.
         try {
-          return proto.parse(data);
+          return new OtlpRequest<>(proto.parse(data), data, true);
         } catch (InvalidProtocolBufferException | RuntimeException notProto) {
-          return json.parse(data);
+          return new OtlpRequest<>(json.parse(data), data, false);
         }
       }
-      return isJson ? json.parse(data) : proto.parse(data);
+      return new OtlpRequest<>(isJson ? json.parse(data) : proto.parse(data), data, !isJson);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new SerializationException(
           "cannot decode OTLP "

@@ -2,6 +2,7 @@ package dev.vigil.enrichment.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.vigil.runtime.otlp.ResourceBatches;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -63,21 +64,18 @@ public final class Splitters {
 
   /**
    * One record per resource batch, keyed by its service: the batch's bytes as {@code raw} holds
-   * them when it has them ({@link OtlpRequest#resources}), else the decoded batch encoded again.
+   * them when it has them ({@link OtlpRequest#batches}), else the decoded batch encoded again.
    */
   private static <B extends Message> List<KeyValue<String, byte[]>> byService(
       List<B> batches, Function<B, Resource> resource, OtlpRequest<?> raw) {
-    List<byte[]> bytes =
-        raw == null
-            ? null
-            : raw.resources(batches.stream().map(Message::getSerializedSize).toList());
+    ResourceBatches bytes = raw == null ? null : raw.batches(batches.size());
     List<KeyValue<String, byte[]>> out = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
       B batch = batches.get(i);
       out.add(
           KeyValue.pair(
               Otlp.serviceName(resource.apply(batch)),
-              bytes != null ? bytes.get(i) : batch.toByteArray()));
+              bytes != null ? bytes.batch(i) : batch.toByteArray()));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.vigil.enrichment.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.runtime.otlp.ResourceBatches;
 import dev.vigil.testkit.Otlp;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -26,15 +27,16 @@ class SplittersTest {
   void eachResourceIsForwardedAsTheRecordHoldsItAndDecodesToTheSameResource() throws Exception {
     byte[] raw = TWO_SERVICES.toByteArray();
     List<KeyValue<String, byte[]>> split =
-        Splitters.metricsByService(new OtlpRequest<>(TWO_SERVICES, raw));
+        Splitters.metricsByService(new OtlpRequest<>(TWO_SERVICES, raw, true));
 
     assertThat(split).extracting(kv -> kv.key).containsExactly("cart", "checkout");
     for (int i = 0; i < 2; i++) {
       assertThat(ResourceMetrics.parseFrom(split.get(i).value))
           .isEqualTo(TWO_SERVICES.getResourceMetrics(i));
     }
-    assertThat(new OtlpRequest<>(TWO_SERVICES, raw).resources(sizes()))
-        .as("taken from the record, not encoded again")
+    ResourceBatches batches = new OtlpRequest<>(TWO_SERVICES, raw, true).batches(2);
+    assertThat(batches).as("taken from the record, not encoded again").isNotNull();
+    assertThat(List.of(batches.batch(0), batches.batch(1)))
         .containsExactly(
             TWO_SERVICES.getResourceMetrics(0).toByteArray(),
             TWO_SERVICES.getResourceMetrics(1).toByteArray());
@@ -48,34 +50,42 @@ class SplittersTest {
     ExportMetricsServiceRequest decoded =
         ExportMetricsServiceRequest.parseFrom(withUnknownField.toByteArray());
 
-    assertThat(new OtlpRequest<>(decoded, withUnknownField.toByteArray()).resources(sizes()))
+    assertThat(new OtlpRequest<>(decoded, withUnknownField.toByteArray(), true).batches(2))
         .isNull();
     assertThat(
-            Splitters.metricsByService(new OtlpRequest<>(decoded, withUnknownField.toByteArray())))
+            Splitters.metricsByService(
+                new OtlpRequest<>(decoded, withUnknownField.toByteArray(), true)))
         .extracting(kv -> ResourceMetrics.parseFrom(kv.value))
         .containsExactlyElementsOf(TWO_SERVICES.getResourceMetricsList());
   }
 
   @Test
-  void aJsonRecordIsEncodedAgain() {
-    byte[] json = "{\"resourceMetrics\":[]}".getBytes(StandardCharsets.UTF_8);
-    assertThat(new OtlpRequest<>(TWO_SERVICES, json).resources(sizes())).isNull();
+  void aJsonRecordIsEncodedAgain() throws Exception {
+    // Starts with '\n', field 1's tag: its framing could pass for protobuf; the format decides.
+    byte[] json = "\n{\"resourceMetrics\":[]}".getBytes(StandardCharsets.UTF_8);
+    OtlpRequest<ExportMetricsServiceRequest> request = new OtlpRequest<>(TWO_SERVICES, json, false);
+
+    assertThat(request.batches(2)).isNull();
+    assertThat(Splitters.metricsByService(request))
+        .extracting(kv -> ResourceMetrics.parseFrom(kv.value))
+        .containsExactlyElementsOf(TWO_SERVICES.getResourceMetricsList());
   }
 
   @Test
-  void sizesThatDoNotMatchTheDecodedResourcesAreNoSlices() {
-    byte[] raw = TWO_SERVICES.toByteArray();
-    assertThat(new OtlpRequest<>(TWO_SERVICES, raw).resources(List.of(1, 2))).isNull();
-    assertThat(
-            new OtlpRequest<>(TWO_SERVICES, raw)
-                .resources(List.of(TWO_SERVICES.getResourceMetrics(0).getSerializedSize())))
-        .as("fewer decoded resources than the record holds")
-        .isNull();
+  void theDeserializerTellsProtobufFromJson() {
+    byte[] json = "{\"resourceMetrics\":[]}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(OtlpDeserializer.metrics().request("t", TWO_SERVICES.toByteArray()).protobuf())
+        .isTrue();
+    assertThat(OtlpDeserializer.metrics().request("t", json).protobuf()).isFalse();
   }
 
-  private static List<Integer> sizes() {
-    return TWO_SERVICES.getResourceMetricsList().stream()
-        .map(ResourceMetrics::getSerializedSize)
-        .toList();
+  @Test
+  void aCountThatDoesNotMatchTheRecordIsNoSlices() {
+    byte[] raw = TWO_SERVICES.toByteArray();
+    assertThat(new OtlpRequest<>(TWO_SERVICES, raw, true).batches(1))
+        .as("fewer decoded resources than the record holds")
+        .isNull();
+    assertThat(new OtlpRequest<>(TWO_SERVICES, raw, true).batches(3)).isNull();
   }
 }

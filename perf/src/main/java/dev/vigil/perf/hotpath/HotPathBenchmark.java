@@ -153,7 +153,7 @@ public class HotPathBenchmark {
   public Object otlpDecodeCheckSplitMetricsRaw() throws Exception {
     ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(metricsRecord);
     guard.check(request, RECORD_TIME_MS);
-    return Splitters.metricsByService(new OtlpRequest<>(request, metricsRecord));
+    return Splitters.metricsByService(new OtlpRequest<>(request, metricsRecord, true));
   }
 
   /** Decode and input check of one metrics record, no split; score per data point. */
