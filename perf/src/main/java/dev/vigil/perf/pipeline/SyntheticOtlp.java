@@ -32,13 +32,16 @@ import java.util.SplittableRandom;
  * services, so the platform has {@value #SERVICES} × {@value #SERIES} metric series plus the span
  * and log series of each service.
  */
-final class SyntheticOtlp {
+public final class SyntheticOtlp {
   static final int SERVICES = 50;
   static final int SERVICES_PER_REQUEST = 5;
   static final int SERIES = 100;
   static final int CALLS_PER_SERVICE = 10;
   static final int LOGS_PER_SERVICE = 10;
-  static final int POINTS_PER_UNIT = SERVICES_PER_REQUEST * SERIES;
+
+  /** Data points in one metrics request. */
+  public static final int POINTS_PER_UNIT = SERVICES_PER_REQUEST * SERIES;
+
   static final int SPANS_PER_UNIT = SERVICES_PER_REQUEST * CALLS_PER_SERVICE * 2;
   static final int LOGS_PER_UNIT = SERVICES_PER_REQUEST * LOGS_PER_SERVICE;
 
@@ -52,7 +55,8 @@ final class SyntheticOtlp {
   private final Resource[] resources = new Resource[SERVICES];
   private long unit;
 
-  SyntheticOtlp() {
+  /** The load from its first unit, values from a fixed seed. */
+  public SyntheticOtlp() {
     for (int s = 0; s < SERVICES; s++) {
       resources[s] =
           Resource.newBuilder()
@@ -77,7 +81,7 @@ final class SyntheticOtlp {
    * The next request of {@code signal} alone, stamped {@code nowNanos}: the services rotate as with
    * {@link #next(long)}, without building the other signals' requests.
    */
-  synchronized Message next(OtlpSignal signal, long nowNanos) {
+  public synchronized Message next(OtlpSignal signal, long nowNanos) {
     int first = nextFirst();
     return switch (signal) {
       case METRICS -> metrics(first, nowNanos);
