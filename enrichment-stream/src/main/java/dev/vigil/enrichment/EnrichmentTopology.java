@@ -1,5 +1,6 @@
 package dev.vigil.enrichment;
 
+import com.google.protobuf.Message;
 import dev.vigil.enrichment.internal.CatalogJoiner;
 import dev.vigil.enrichment.internal.EdgePairingProcessor;
 import dev.vigil.enrichment.internal.EdgeWindowProcessor;
@@ -10,7 +11,10 @@ import dev.vigil.enrichment.internal.LogCountProcessor;
 import dev.vigil.enrichment.internal.MetricWindowProcessor;
 import dev.vigil.enrichment.internal.OtlpDeserializer;
 import dev.vigil.enrichment.internal.OtlpRequest;
+import dev.vigil.enrichment.internal.Parsing;
+import dev.vigil.enrichment.internal.ServiceBatch;
 import dev.vigil.enrichment.internal.ServicePartitioner;
+import dev.vigil.enrichment.internal.ServiceSplitProcessor;
 import dev.vigil.enrichment.internal.SpanRedProcessor;
 import dev.vigil.enrichment.internal.Splitters;
 import dev.vigil.schemas.EdgeKey;
@@ -26,9 +30,13 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -55,6 +63,10 @@ import org.apache.kafka.streams.state.Stores;
  * otlp_logs    -decode-|- split by resource -repartition by service- log windows --+
  *                      +- split by trace -repartition by trace- pairing -repartition by edge- edge windows - vigil.edges.1m
  * </pre>
+ *
+ * <p>"repartition by service" moves only the batches that are not already in the task of their
+ * service's windows; the others (every record the bridge wrote, when the raw and repartition topics
+ * have the same partition count) go to the windows still decoded (see {@link #byService}).
  *
  * <p>Every source, processor, repartition topic and store is named (the app runs with {@code
  * ensure.explicit.internal.resource.naming=true}).
@@ -125,11 +137,15 @@ public final class EnrichmentTopology {
                 Named.as("check-logs"));
 
     KStream<SeriesKey, SignalWindow> metricSignals =
-        batches(
-                metricRequests.flatMap(
-                    (k, v) -> v == null ? List.of() : Splitters.metricsByService(v),
-                    Named.as("split-metrics-by-service")),
-                METRICS_BY_SERVICE)
+        byService(
+                metricRequests,
+                Splitters::metricsByService,
+                "split-metrics-by-service",
+                METRICS_BY_SERVICE,
+                Parsing::resourceMetrics,
+                topics.otlpMetrics.partitions(),
+                metrics,
+                EnrichmentMetrics.Source.METRICS)
             .process(
                 supplier(
                     () -> new MetricWindowProcessor(settings, metrics),
@@ -137,21 +153,29 @@ public final class EnrichmentTopology {
                     MetricWindowProcessor.CUMULATIVE_STORE),
                 Named.as("metric-windows"));
     KStream<SeriesKey, SignalWindow> spanSignals =
-        batches(
-                traceRequests.flatMap(
-                    (k, v) -> v == null ? List.of() : Splitters.spansByService(v),
-                    Named.as("split-spans-by-service")),
-                SPANS_BY_SERVICE)
+        byService(
+                traceRequests,
+                Splitters::spansByService,
+                "split-spans-by-service",
+                SPANS_BY_SERVICE,
+                Parsing::resourceSpans,
+                topics.otlpSpans.partitions(),
+                metrics,
+                EnrichmentMetrics.Source.SPANS)
             .process(
                 supplier(
                     () -> new SpanRedProcessor(settings, metrics), SpanRedProcessor.WINDOW_STORE),
                 Named.as("span-red-windows"));
     KStream<SeriesKey, SignalWindow> logSignals =
-        batches(
-                logRequests.flatMap(
-                    (k, v) -> v == null ? List.of() : Splitters.logsByService(v),
-                    Named.as("split-logs-by-service")),
-                LOGS_BY_SERVICE)
+        byService(
+                logRequests,
+                Splitters::logsByService,
+                "split-logs-by-service",
+                LOGS_BY_SERVICE,
+                Parsing::resourceLogs,
+                topics.otlpLogs.partitions(),
+                metrics,
+                EnrichmentMetrics.Source.LOGS)
             .process(
                 supplier(
                     () -> new LogCountProcessor(settings, metrics), LogCountProcessor.WINDOW_STORE),
@@ -204,8 +228,40 @@ public final class EnrichmentTopology {
             .withValueSerde(Serdes.ByteArray()));
   }
 
-  private static <KOut, VOut> ProcessorSupplier<String, byte[], KOut, VOut> supplier(
-      Supplier<Processor<String, byte[], KOut, VOut>> factory, String... storeNames) {
+  /**
+   * The requests split into one batch per resource, each in the task that holds its service's
+   * windows: a batch already there stays decoded in the task; any other crosses the repartition
+   * topic {@code name}, which has {@code partitions} partitions (the raw topic's, so that records
+   * the bridge wrote, keyed by service, are all already there). See {@link ServiceSplitProcessor}.
+   */
+  private static <R extends Message, B extends Message> KStream<String, ServiceBatch<B>> byService(
+      KStream<byte[], OtlpRequest<R>> requests,
+      BiFunction<OtlpRequest<R>, Predicate<String>, List<KeyValue<String, ServiceBatch<B>>>> split,
+      String splitName,
+      String name,
+      Function<byte[], B> parser,
+      int partitions,
+      EnrichmentMetrics metrics,
+      EnrichmentMetrics.Source source) {
+    KStream<String, ServiceBatch<B>> batches =
+        requests.process(
+            () -> new ServiceSplitProcessor<>(split, partitions, metrics, source),
+            Named.as(splitName));
+    KStream<String, ServiceBatch<B>> moved =
+        batches
+            .filterNot((service, batch) -> batch.local(), Named.as(name + "-elsewhere"))
+            .repartition(
+                Repartitioned.<String, ServiceBatch<B>>as(name)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(ServiceBatch.serde(parser))
+                    .withNumberOfPartitions(partitions));
+    return batches
+        .filter((service, batch) -> batch.local(), Named.as(name + "-here"))
+        .merge(moved, Named.as(name + "-merged"));
+  }
+
+  private static <VIn, KOut, VOut> ProcessorSupplier<String, VIn, KOut, VOut> supplier(
+      Supplier<Processor<String, VIn, KOut, VOut>> factory, String... storeNames) {
     Set<StoreBuilder<?>> stores =
         Set.of(storeNames).stream()
             .map(
@@ -219,7 +275,7 @@ public final class EnrichmentTopology {
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
     return new ProcessorSupplier<>() {
       @Override
-      public Processor<String, byte[], KOut, VOut> get() {
+      public Processor<String, VIn, KOut, VOut> get() {
         return factory.get();
       }
 

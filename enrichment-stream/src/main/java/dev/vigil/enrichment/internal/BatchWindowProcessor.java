@@ -1,5 +1,6 @@
 package dev.vigil.enrichment.internal;
 
+import com.google.protobuf.Message;
 import dev.vigil.enrichment.EnrichmentSettings;
 import dev.vigil.enrichment.internal.EnrichmentMetrics.Source;
 import dev.vigil.schemas.SeriesKey;
@@ -14,7 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Shared frame of the span and log window processors: one per-service batch in, its units folded
  * into the windows, due window emissions out.
  */
-abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesKey, SignalWindow> {
+abstract class BatchWindowProcessor<B extends Message>
+    implements Processor<String, ServiceBatch<B>, SeriesKey, SignalWindow> {
   private final String storeName;
   final WindowState windows;
   private final Counter accepted;
@@ -49,9 +51,9 @@ abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesK
   }
 
   @Override
-  public final void process(Record<String, byte[]> record) {
+  public final void process(Record<String, ServiceBatch<B>> record) {
     batchMax = Long.MIN_VALUE;
-    fold(record.key(), record.value());
+    fold(record.key(), record.value().message());
     windows.flush();
     if (batchMax != Long.MIN_VALUE) {
       windows.advance(batchMax);
@@ -76,7 +78,7 @@ abstract class BatchWindowProcessor implements Processor<String, byte[], SeriesK
   }
 
   /** Folds one batch of {@code service}. */
-  abstract void fold(String service, byte[] batch);
+  abstract void fold(String service, B batch);
 
   /** The window aggregate of one unit, or null when late; counts the unit. */
   final Aggregate aggregate(

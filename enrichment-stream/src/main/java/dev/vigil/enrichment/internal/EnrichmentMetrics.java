@@ -98,6 +98,19 @@ public final class EnrichmentMetrics {
         .register(registry);
   }
 
+  /**
+   * Resource batches split from raw records, by source and path: {@code local} went to its
+   * service's windows in the same task, {@code repartitioned} crossed the repartition topic. Many
+   * of the second mean the producer does not key records by service as the bridge does.
+   */
+  public Counter batches(Source source, boolean local) {
+    return Counter.builder("vigil.enrichment.batches")
+        .description("Resource batches split from raw records, by path to their service's windows")
+        .tag("source", source.label())
+        .tag("path", local ? "local" : "repartitioned")
+        .register(registry);
+  }
+
   /** Signal windows emitted without a catalog entry for their service. */
   public Counter unknownServices() {
     return unknownServices;

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * ERROR or worse) and {@code log.warnings} (WARN). Both are emitted for every window in which the
  * service logged anything, so a quiet minute reads as zero errors rather than as no data.
  */
-public final class LogCountProcessor extends BatchWindowProcessor {
+public final class LogCountProcessor extends BatchWindowProcessor<ResourceLogs> {
   /** Open windows and watermark. */
   public static final String WINDOW_STORE = "enrichment-log-windows";
 
@@ -27,8 +27,7 @@ public final class LogCountProcessor extends BatchWindowProcessor {
   }
 
   @Override
-  void fold(String service, byte[] batch) {
-    ResourceLogs resource = Parsing.resourceLogs(batch);
+  void fold(String service, ResourceLogs resource) {
     String errorsId = SeriesIds.series(service, Signals.LOG_ERRORS, NO_DIMS);
     String warningsId = SeriesIds.series(service, Signals.LOG_WARNINGS, NO_DIMS);
     for (ScopeLogs scope : resource.getScopeLogsList()) {

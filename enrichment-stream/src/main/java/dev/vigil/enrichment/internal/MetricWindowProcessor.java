@@ -35,7 +35,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * name plus the allow-listed attributes of the point.
  */
 public final class MetricWindowProcessor
-    implements Processor<String, byte[], SeriesKey, SignalWindow> {
+    implements Processor<String, ServiceBatch<ResourceMetrics>, SeriesKey, SignalWindow> {
   /** Open windows and watermark. */
   public static final String WINDOW_STORE = "enrichment-metric-windows";
 
@@ -95,8 +95,8 @@ public final class MetricWindowProcessor
   }
 
   @Override
-  public void process(Record<String, byte[]> record) {
-    ResourceMetrics resource = Parsing.resourceMetrics(record.value());
+  public void process(Record<String, ServiceBatch<ResourceMetrics>> record) {
+    ResourceMetrics resource = record.value().message();
     String service = record.key() != null ? record.key() : Otlp.serviceName(resource.getResource());
     batchMax = Long.MIN_VALUE;
     for (ScopeMetrics scope : resource.getScopeMetricsList()) {

@@ -9,10 +9,10 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
  * Parses the per-service batches on the repartition topics. They were written by this app, so a
  * failure means corruption: it throws, and the record goes to the DLQ.
  */
-final class Parsing {
+public final class Parsing {
   private Parsing() {}
 
-  static ResourceMetrics resourceMetrics(byte[] bytes) {
+  public static ResourceMetrics resourceMetrics(byte[] bytes) {
     try {
       return ResourceMetrics.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
@@ -20,7 +20,7 @@ final class Parsing {
     }
   }
 
-  static ResourceSpans resourceSpans(byte[] bytes) {
+  public static ResourceSpans resourceSpans(byte[] bytes) {
     try {
       return ResourceSpans.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
@@ -28,7 +28,7 @@ final class Parsing {
     }
   }
 
-  static ResourceLogs resourceLogs(byte[] bytes) {
+  public static ResourceLogs resourceLogs(byte[] bytes) {
     try {
       return ResourceLogs.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * spanmetrics connector gives them: calls, failed calls, duration quantiles. Windows by span start
  * time; the dimensions are {@code span.name} and {@code span.kind}.
  */
-public final class SpanRedProcessor extends BatchWindowProcessor {
+public final class SpanRedProcessor extends BatchWindowProcessor<ResourceSpans> {
   /** Open windows and watermark. */
   public static final String WINDOW_STORE = "enrichment-span-windows";
 
@@ -23,8 +23,7 @@ public final class SpanRedProcessor extends BatchWindowProcessor {
   }
 
   @Override
-  void fold(String service, byte[] batch) {
-    ResourceSpans resource = Parsing.resourceSpans(batch);
+  void fold(String service, ResourceSpans resource) {
     for (ScopeSpans scope : resource.getScopeSpansList()) {
       for (Span span : scope.getSpansList()) {
         if (span.getKind() != Span.SpanKind.SPAN_KIND_SERVER

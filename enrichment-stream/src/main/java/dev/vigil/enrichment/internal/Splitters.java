@@ -18,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 
 /**
  * Splits decoded OTLP requests into the batches the windowing tasks take: one per resource keyed by
- * service (a resource is one service), and, for pairing, one per trace keyed by trace id. Batches
- * stay protobuf, so a repartition record carries many points and costs one record.
+ * service (a resource is one service), and, for pairing, one per trace keyed by trace id. A batch
+ * that crosses a repartition topic stays protobuf, so it carries many points and costs one record.
  */
 public final class Splitters {
   private static final HexFormat HEX = HexFormat.of();
@@ -31,53 +33,67 @@ public final class Splitters {
   private Splitters() {}
 
   /**
-   * One {@code ResourceMetrics} per record, keyed by service, each encoded again from the decoded
-   * request: the fallback of the next method, kept callable for perf's {@code HotPathBenchmark}.
+   * One {@code ResourceMetrics} per batch, keyed by service.
+   *
+   * @param local whether a service's windows live in the splitting task
    */
-  public static List<KeyValue<String, byte[]>> metricsByService(ExportMetricsServiceRequest r) {
-    return byService(r.getResourceMetricsList(), ResourceMetrics::getResource, null);
+  public static List<KeyValue<String, ServiceBatch<ResourceMetrics>>> metricsByService(
+      OtlpRequest<ExportMetricsServiceRequest> r, Predicate<String> local) {
+    return byService(r.message().getResourceMetricsList(), ResourceMetrics::getResource, r, local);
   }
 
-  /** The same, each resource's bytes taken from the record where they can be. */
-  public static List<KeyValue<String, byte[]>> metricsByService(
-      OtlpRequest<ExportMetricsServiceRequest> r) {
-    return byService(r.message().getResourceMetricsList(), ResourceMetrics::getResource, r);
+  /** One {@code ResourceSpans} per batch, keyed by service. */
+  public static List<KeyValue<String, ServiceBatch<ResourceSpans>>> spansByService(
+      OtlpRequest<ExportTraceServiceRequest> r, Predicate<String> local) {
+    return byService(r.message().getResourceSpansList(), ResourceSpans::getResource, r, local);
   }
 
-  /**
-   * One {@code ResourceSpans} per record, keyed by service: its bytes taken from the record where
-   * they can be.
-   */
-  public static List<KeyValue<String, byte[]>> spansByService(
-      OtlpRequest<ExportTraceServiceRequest> r) {
-    return byService(r.message().getResourceSpansList(), ResourceSpans::getResource, r);
-  }
-
-  /**
-   * One {@code ResourceLogs} per record, keyed by service: its bytes taken from the record where
-   * they can be.
-   */
-  public static List<KeyValue<String, byte[]>> logsByService(
-      OtlpRequest<ExportLogsServiceRequest> r) {
-    return byService(r.message().getResourceLogsList(), ResourceLogs::getResource, r);
+  /** One {@code ResourceLogs} per batch, keyed by service. */
+  public static List<KeyValue<String, ServiceBatch<ResourceLogs>>> logsByService(
+      OtlpRequest<ExportLogsServiceRequest> r, Predicate<String> local) {
+    return byService(r.message().getResourceLogsList(), ResourceLogs::getResource, r, local);
   }
 
   /**
-   * One record per resource batch, keyed by its service: the batch's bytes as {@code raw} holds
-   * them when it has them ({@link OtlpRequest#batches}), else the decoded batch encoded again.
+   * One batch per resource, keyed by its service. A batch that leaves the task takes its bytes as
+   * the record holds them where it can ({@link OtlpRequest#batches}: located once per record, on
+   * the first such batch), else the decoded resource encoded again.
    */
-  private static <B extends Message> List<KeyValue<String, byte[]>> byService(
-      List<B> batches, Function<B, Resource> resource, OtlpRequest<?> raw) {
-    ResourceBatches bytes = raw == null ? null : raw.batches(batches.size());
-    List<KeyValue<String, byte[]>> out = new ArrayList<>(batches.size());
+  private static <B extends Message> List<KeyValue<String, ServiceBatch<B>>> byService(
+      List<B> batches,
+      Function<B, Resource> resource,
+      OtlpRequest<?> raw,
+      Predicate<String> local) {
+    Supplier<ResourceBatches> located = memoize(() -> raw.batches(batches.size()));
+    List<KeyValue<String, ServiceBatch<B>>> out = new ArrayList<>(batches.size());
     for (int i = 0; i < batches.size(); i++) {
       B batch = batches.get(i);
-      out.add(
-          KeyValue.pair(
-              Otlp.serviceName(resource.apply(batch)),
-              bytes != null ? bytes.batch(i) : batch.toByteArray()));
+      int index = i;
+      String service = Otlp.serviceName(resource.apply(batch));
+      Supplier<byte[]> encoded =
+          () -> {
+            ResourceBatches bytes = located.get();
+            return bytes != null ? bytes.batch(index) : batch.toByteArray();
+          };
+      out.add(KeyValue.pair(service, ServiceBatch.split(batch, encoded, local.test(service))));
     }
     return out;
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private boolean done;
+      private T value;
+
+      @Override
+      public T get() {
+        if (!done) {
+          value = supplier.get();
+          done = true;
+        }
+        return value;
+      }
+    };
   }
 
   /** The pairing view of every span, one batch per trace, keyed by the hex trace id. */

@@ -1,0 +1,90 @@
+package dev.vigil.enrichment.internal;
+
+import com.google.protobuf.Message;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * One service's resource batch on its way to that service's windows.
+ *
+ * <p>A batch split in the task that holds its service's windows ({@link #local}) reaches them still
+ * decoded: no encode, no repartition record, no second parse. Any other batch crosses its
+ * repartition topic as bytes and is parsed once, by the window processor.
+ *
+ * @param <M> the resource message ({@code ResourceMetrics}, {@code ResourceSpans}, {@code
+ *     ResourceLogs})
+ */
+public final class ServiceBatch<M extends Message> {
+  private final boolean local;
+  private final Supplier<byte[]> encoded;
+  private final Function<byte[], M> parser;
+  private M message;
+  private byte[] bytes;
+
+  private ServiceBatch(
+      M message,
+      byte[] bytes,
+      Supplier<byte[]> encoded,
+      Function<byte[], M> parser,
+      boolean local) {
+    this.message = message;
+    this.bytes = bytes;
+    this.encoded = encoded;
+    this.parser = parser;
+    this.local = local;
+  }
+
+  /**
+   * A batch split from a decoded request.
+   *
+   * @param message the decoded resource
+   * @param encoded its bytes, asked for only when the batch crosses a repartition topic
+   * @param local whether this task holds the windows of the batch's service
+   */
+  public static <M extends Message> ServiceBatch<M> split(
+      M message, Supplier<byte[]> encoded, boolean local) {
+    return new ServiceBatch<>(
+        Objects.requireNonNull(message, "message"), null, encoded, null, local);
+  }
+
+  /** A batch read from a repartition topic: parsed on first use by {@code parser}. */
+  public static <M extends Message> ServiceBatch<M> received(
+      byte[] bytes, Function<byte[], M> parser) {
+    return new ServiceBatch<>(null, Objects.requireNonNull(bytes, "bytes"), null, parser, false);
+  }
+
+  /** Whether the batch was split in the task that holds its service's windows. */
+  public boolean local() {
+    return local;
+  }
+
+  /**
+   * The decoded resource.
+   *
+   * @throws IllegalArgumentException if the bytes of a received batch do not parse
+   */
+  public M message() {
+    if (message == null) {
+      message = parser.apply(bytes);
+    }
+    return message;
+  }
+
+  /** The resource's protobuf bytes. */
+  public byte[] bytes() {
+    if (bytes == null) {
+      bytes = encoded != null ? encoded.get() : message.toByteArray();
+    }
+    return bytes;
+  }
+
+  /** The serde of a repartition topic: bytes on the wire, {@code parser} on first use. */
+  public static <M extends Message> Serde<ServiceBatch<M>> serde(Function<byte[], M> parser) {
+    return Serdes.serdeFrom(
+        (topic, batch) -> batch == null ? null : batch.bytes(),
+        (topic, data) -> data == null ? null : received(data, parser));
+  }
+}
