@@ -3,7 +3,6 @@ package dev.vigil.enrichment.internal;
 import com.google.protobuf.Message;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -19,41 +18,40 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class ServiceBatch<M extends Message> {
   private final boolean local;
-  private final Supplier<byte[]> encoded;
   private final Function<byte[], M> parser;
   private M message;
   private byte[] bytes;
 
-  private ServiceBatch(
-      M message,
-      byte[] bytes,
-      Supplier<byte[]> encoded,
-      Function<byte[], M> parser,
-      boolean local) {
+  private ServiceBatch(M message, byte[] bytes, Function<byte[], M> parser, boolean local) {
     this.message = message;
     this.bytes = bytes;
-    this.encoded = encoded;
     this.parser = parser;
     this.local = local;
   }
 
+  /** A batch split in the task that holds its service's windows: only the decoded resource. */
+  public static <M extends Message> ServiceBatch<M> local(M message) {
+    return new ServiceBatch<>(Objects.requireNonNull(message, "message"), null, null, true);
+  }
+
   /**
-   * A batch split from a decoded request.
+   * A batch split from a decoded request that must cross the repartition topic.
    *
    * @param message the decoded resource
-   * @param encoded its bytes, asked for only when the batch crosses a repartition topic
-   * @param local whether this task holds the windows of the batch's service
+   * @param bytes its protobuf bytes, written to the repartition topic
    */
-  public static <M extends Message> ServiceBatch<M> split(
-      M message, Supplier<byte[]> encoded, boolean local) {
+  public static <M extends Message> ServiceBatch<M> moving(M message, byte[] bytes) {
     return new ServiceBatch<>(
-        Objects.requireNonNull(message, "message"), null, encoded, null, local);
+        Objects.requireNonNull(message, "message"),
+        Objects.requireNonNull(bytes, "bytes"),
+        null,
+        false);
   }
 
   /** A batch read from a repartition topic: parsed on first use by {@code parser}. */
   public static <M extends Message> ServiceBatch<M> received(
       byte[] bytes, Function<byte[], M> parser) {
-    return new ServiceBatch<>(null, Objects.requireNonNull(bytes, "bytes"), null, parser, false);
+    return new ServiceBatch<>(null, Objects.requireNonNull(bytes, "bytes"), parser, false);
   }
 
   /** Whether the batch was split in the task that holds its service's windows. */
@@ -76,7 +74,7 @@ public final class ServiceBatch<M extends Message> {
   /** The resource's protobuf bytes. */
   public byte[] bytes() {
     if (bytes == null) {
-      bytes = encoded != null ? encoded.get() : message.toByteArray();
+      bytes = message.toByteArray();
     }
     return bytes;
   }

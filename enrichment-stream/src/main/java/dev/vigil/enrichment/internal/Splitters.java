@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 
 /**
@@ -64,36 +63,24 @@ public final class Splitters {
       Function<B, Resource> resource,
       OtlpRequest<?> raw,
       Predicate<String> local) {
-    Supplier<ResourceBatches> located = memoize(() -> raw.batches(batches.size()));
     List<KeyValue<String, ServiceBatch<B>>> out = new ArrayList<>(batches.size());
+    ResourceBatches located = null;
+    boolean lookedUp = false;
     for (int i = 0; i < batches.size(); i++) {
       B batch = batches.get(i);
-      int index = i;
       String service = Otlp.serviceName(resource.apply(batch));
-      Supplier<byte[]> encoded =
-          () -> {
-            ResourceBatches bytes = located.get();
-            return bytes != null ? bytes.batch(index) : batch.toByteArray();
-          };
-      out.add(KeyValue.pair(service, ServiceBatch.split(batch, encoded, local.test(service))));
+      if (local.test(service)) {
+        out.add(KeyValue.pair(service, ServiceBatch.local(batch)));
+        continue;
+      }
+      if (!lookedUp) {
+        located = raw.batches(batches.size());
+        lookedUp = true;
+      }
+      byte[] bytes = located != null ? located.batch(i) : batch.toByteArray();
+      out.add(KeyValue.pair(service, ServiceBatch.moving(batch, bytes)));
     }
     return out;
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private boolean done;
-      private T value;
-
-      @Override
-      public T get() {
-        if (!done) {
-          value = supplier.get();
-          done = true;
-        }
-        return value;
-      }
-    };
   }
 
   /** The pairing view of every span, one batch per trace, keyed by the hex trace id. */
