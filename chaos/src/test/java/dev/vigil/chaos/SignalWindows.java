@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -64,19 +62,6 @@ record SignalWindows(List<ConsumerRecord<SeriesKey, SignalWindow>> records) {
       }
     }
     return records;
-  }
-
-  /**
-   * Every committed record of {@code topic} (one partition) as "key bytes/value bytes" in hex, in
-   * topic order: equal lists mean the same records, byte for byte (Avro encodes deterministically).
-   */
-  static List<String> raw(String bootstrapServers, String topic) {
-    HexFormat hex = HexFormat.of();
-    return committed(
-            bootstrapServers, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-        .stream()
-        .map(r -> hex.formatHex(r.key()) + "/" + hex.formatHex(r.value()))
-        .toList();
   }
 
   /** Records beyond the first of each (series, window, revision): emitted twice. */

@@ -40,7 +40,8 @@ public final class EnrichmentConfig {
       "How long the last value of a cumulative series is kept without an update.";
   public static final String PAIRING_TTL_CONFIG = "enrichment.edges.pairing.ttl.ms";
   private static final String PAIRING_TTL_DOC =
-      "How long (event time) a span waits for its parent or child before it counts as unpaired.";
+      "How long a span waits for its parent or child before it counts as unpaired, in record time:"
+          + " from its record's Kafka timestamp until a record that much later arrives.";
   public static final String MAX_PENDING_SPANS_CONFIG = "enrichment.edges.max.pending.spans";
   private static final String MAX_PENDING_SPANS_DOC =
       "Spans one task keeps waiting for pairing; more are not kept and are counted.";

@@ -165,6 +165,36 @@ class MetricSignalsTest {
   }
 
   @Test
+  void aCumulativeStreamIdleForLongerThanItsTtlOfEventTimeStartsAgainFromABaseline() {
+    try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
+      Instant start = at(-1, 0);
+      var cumulative = AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+      // +30 in window 00; then 17 minutes without the stream (the TTL is 15), only other points.
+      long[][] series = {{0, 10, 100}, {0, 40, 130}, {17, 10, 200}, {18, 10, 260}};
+      for (long[] s : series) {
+        Instant t = at((int) s[0], (int) s[1]);
+        if (s[0] == 17) {
+          p.send(p.metrics, Otlp.metrics("cart", tick(at(17, 0))), at(17, 0));
+        }
+        p.send(
+            p.metrics,
+            Otlp.metrics("cart", counter("orders", cumulative, cumulative(start, t, s[2]))),
+            t);
+      }
+      p.send(p.metrics, Otlp.metrics("cart", tick(at(20, 0))), at(20, 0));
+
+      // No wall-clock time passes in the test driver: the expiry runs on event time alone. The
+      // stream was forgotten when the watermark entered minute 17, so 200 is a new baseline (not
+      // +70 over 130) and window 18 holds the +60 after it.
+      List<SignalWindow> orders = Pipeline.of(p.signalRecords(), "cart", "orders");
+      assertThat(orders)
+          .extracting(SignalWindow::getWindowStart)
+          .containsExactly(at(0, 0), at(18, 0));
+      assertThat(orders).extracting(SignalWindow::getSum).containsExactly(30.0, 60.0);
+    }
+  }
+
+  @Test
   void deltaCounterSumsItsPoints() {
     try (Pipeline p = new Pipeline(EnrichmentSettings.defaults(), stateDir)) {
       var delta = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;

@@ -16,7 +16,6 @@ import dev.vigil.schemas.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -112,10 +111,6 @@ final class Pipeline implements AutoCloseable {
   double count(String name) {
     Counter counter = registry.find(name).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  void advanceWallClock(Duration d) {
-    driver.advanceWallClockTime(d);
   }
 
   @Override

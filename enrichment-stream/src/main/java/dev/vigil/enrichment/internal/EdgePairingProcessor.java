@@ -5,13 +5,11 @@ import dev.vigil.schemas.NodeKind;
 import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,9 +30,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ul>
  *
  * <p>Spans wait for their partner in bounded state (at most {@code maxPendingSpans} per task; more
- * are refused and counted) for {@code pairingTtl} of event time; spans that expire without a
- * partner are counted as unpaired. Output: one record per call, keyed by edge id, with the call's
- * time as timestamp.
+ * are refused and counted) for {@code pairingTtl} of record time: from the timestamp of the record
+ * that brought them (when the bridge received the export) until a record {@code pairingTtl} later
+ * arrives; spans that expire without a partner are counted as unpaired. Record time, not span time:
+ * one export may hold spans started a minute apart (a long parent is exported when it ends, after
+ * its children), and its partner comes in another service's export at about the same time.
+ *
+ * <p>Expiry runs between records, when record time enters a new second, and that second is stored:
+ * what pairs depends only on the records and their order, so a task restored after a crash pairs
+ * exactly what one that kept running pairs (a wall-clock schedule made it depend on when the expiry
+ * happened to run). Output: one record per call, keyed by edge id, with the call's time as
+ * timestamp.
  */
 public final class EdgePairingProcessor implements Processor<String, byte[], String, byte[]> {
   /** Spans by trace id and span id, waiting to be a parent. */
@@ -45,6 +51,12 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
 
   private static final BytesSerializer BYTES = new BytesSerializer();
 
+  /** The pending store's entry holding the expiry clock (a span key is never empty). */
+  private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[0]);
+
+  /** Expiry runs once per second of record time: a span waits from its TTL to TTL + 1 s. */
+  private static final long TICK_MS = 1_000;
+
   private final long ttlMs;
   private final int maxPending;
   private final Counter unpaired;
@@ -54,7 +66,10 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
   private KeyValueStore<Bytes, byte[]> pending;
   private KeyValueStore<Bytes, byte[]> orphans;
   private long pendingCount;
-  private long watermark = Long.MIN_VALUE;
+
+  /** The latest second of record time expiry ran for ({@link #CLOCK_KEY}). */
+  private long clockTick = Long.MIN_VALUE;
+
   // Why these in-memory indexes: without them every expiry tick decoded every waiting span (each
   // span ~ttl/5s times) and every span opened a store iterator to look for orphaned children.
   // Both are rebuilt from the stores in init(), so they follow restores and task migrations.
@@ -80,13 +95,16 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     pendingByTime.clear();
     orphansByTime.clear();
     orphanParents.clear();
+    clockTick = Long.MIN_VALUE;
     try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> entry = all.next();
-        SpanRef span = SpanRef.decode(entry.value);
+        if (entry.key.equals(CLOCK_KEY)) {
+          clockTick = ByteBuffer.wrap(entry.value).getLong();
+          continue;
+        }
         pendingCount++;
-        pendingByTime.add(span.startMs(), entry.key);
-        watermark = Math.max(watermark, span.startMs());
+        pendingByTime.add(arrivalMs(entry.value, SpanRef.decode(entry.value)), entry.key);
       }
     }
     try (KeyValueIterator<Bytes, byte[]> all = orphans.all()) {
@@ -94,18 +112,23 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
         KeyValue<Bytes, byte[]> entry = all.next();
         SpanRef span = SpanRef.decode(entry.value);
         Orphan orphan = new Orphan(entry.key, entry.key.get().length - span.spanId().length);
-        orphansByTime.add(span.startMs(), orphan);
+        orphansByTime.add(arrivalMs(entry.value, span), orphan);
         orphanParents.add(orphan.key.get(), orphan.parentPrefix);
       }
     }
-    processorContext.schedule(Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
+    long arrivalMs = record.timestamp();
+    long tick = Math.floorDiv(arrivalMs, TICK_MS);
+    if (tick > clockTick) {
+      clockTick = tick;
+      pending.put(CLOCK_KEY, ByteBuffer.allocate(8).putLong(tick).array());
+      expire(tick * TICK_MS - ttlMs);
+    }
     byte[] trace = record.key().getBytes(StandardCharsets.UTF_8);
     for (SpanRef span : SpanRef.decodeAll(record.value())) {
-      watermark = Math.max(watermark, span.startMs());
       if (span.isCaller()
           && (span.nodeKind() == NodeKind.DATABASE || span.nodeKind() == NodeKind.CACHE)) {
         emit(span.service(), span.node(), span.nodeKind(), span.durationMs(), span.error(), span);
@@ -117,13 +140,13 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
         if (parentBytes != null) {
           SpanRef parent = SpanRef.decode(parentBytes);
           if (pair(parent, span) && !parent.served()) {
-            pending.put(parentKey, parent.asServed().encode());
+            pending.put(parentKey, stored(parent.asServed(), arrivalMs(parentBytes, parent)));
           }
         } else {
           Bytes orphanKey = key(trace, span.parentSpanId(), span.spanId());
-          orphans.put(orphanKey, span.encode());
+          orphans.put(orphanKey, stored(span, arrivalMs));
           Orphan orphan = new Orphan(orphanKey, orphanKey.get().length - span.spanId().length);
-          orphansByTime.add(span.startMs(), orphan);
+          orphansByTime.add(arrivalMs, orphan);
           orphanParents.add(orphanKey.get(), orphan.parentPrefix);
         }
       }
@@ -141,20 +164,43 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
         }
         adopted.forEach(orphans::delete);
       }
-      remember(own, span);
+      remember(own, span, arrivalMs);
     }
   }
 
-  private void remember(Bytes key, SpanRef span) {
+  private void remember(Bytes key, SpanRef span, long arrivalMs) {
     if (pendingCount >= maxPending) {
       refused.increment();
       return;
     }
-    if (pending.get(key) == null) {
+    byte[] before = pending.get(key);
+    if (before == null) {
       pendingCount++;
-      pendingByTime.add(span.startMs(), key);
+      pendingByTime.add(arrivalMs, key);
+      pending.put(key, stored(span, arrivalMs));
+    } else {
+      // The same span id again: it keeps its first arrival, where the expiry index has it.
+      pending.put(key, stored(span, arrivalMs(before, SpanRef.decode(before))));
     }
-    pending.put(key, span.encode());
+  }
+
+  /** A span as stored: its encoding, then the record time it arrived at. */
+  private static byte[] stored(SpanRef span, long arrivalMs) {
+    ByteBuffer value = ByteBuffer.allocate(span.encodedSize() + Long.BYTES);
+    span.write(value);
+    return value.putLong(arrivalMs).array();
+  }
+
+  /**
+   * The record time the stored {@code value}, decoded as {@code span}, arrived at. Stores written
+   * before 2026-12-07 hold the span alone, and expired by span start: their spans count as arrived
+   * at their start.
+   */
+  private static long arrivalMs(byte[] value, SpanRef span) {
+    int size = span.encodedSize();
+    return value.length >= size + Long.BYTES
+        ? ByteBuffer.wrap(value, size, Long.BYTES).getLong()
+        : span.startMs();
   }
 
   /** Emits the call between a parent and its child, if they form one; true if they did. */
@@ -196,11 +242,8 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     context.forward(new Record<>(SeriesIds.edge(client, server), call, at.startMs()));
   }
 
-  private void expire(long wallClockMs) {
-    if (watermark == Long.MIN_VALUE) {
-      return;
-    }
-    long cutoff = watermark - ttlMs;
+  /** Lets go of every span that arrived before {@code cutoff}: unpaired, or a virtual node call. */
+  private void expire(long cutoff) {
     for (Bytes key : pendingByTime.removeBefore(cutoff)) {
       byte[] value = pending.get(key);
       if (value == null) {

@@ -14,11 +14,9 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,6 +42,8 @@ public final class MetricWindowProcessor
 
   private static final double[] SUMMARY_QUANTILES = {0.5, 0.9, 0.95, 0.99};
 
+  private static final long WINDOW_MS = EnrichmentSettings.WINDOW.toMillis();
+
   private final EnrichmentSettings settings;
   private final WindowState windows;
   private final Cumulative cumulative;
@@ -60,15 +60,14 @@ public final class MetricWindowProcessor
   /** A processor with the given settings, counting into {@code metrics}. */
   public MetricWindowProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    long windowMs = EnrichmentSettings.WINDOW.toMillis();
     this.windows =
         new WindowState(
-            windowMs,
+            WINDOW_MS,
             settings.grace().toMillis(),
             settings.emitDelay().toMillis(),
             settings.maxSeriesPerService(),
             settings.relativeAccuracy());
-    this.cumulative = new Cumulative(windowMs, settings.cumulativeTtl().toMillis());
+    this.cumulative = new Cumulative(WINDOW_MS, settings.cumulativeTtl().toMillis());
     this.accepted = metrics.accepted(Source.METRICS);
     this.late = metrics.late(Source.METRICS);
     this.overflow = metrics.overflow(Source.METRICS);
@@ -84,14 +83,6 @@ public final class MetricWindowProcessor
     KeyValueStore<Bytes, byte[]> windowStore = processorContext.getStateStore(WINDOW_STORE);
     windows.init(windowStore);
     cumulative.init(processorContext.getStateStore(CUMULATIVE_STORE));
-    processorContext.schedule(
-        Duration.ofMinutes(1),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> {
-          if (windows.watermark() != Long.MIN_VALUE) {
-            cumulative.expire(windows.watermark());
-          }
-        });
   }
 
   @Override
@@ -107,7 +98,15 @@ public final class MetricWindowProcessor
     windows.flush();
     cumulative.flush();
     if (batchMax != Long.MIN_VALUE) {
+      long before = windows.watermark();
       windows.advance(batchMax);
+      // Once per minute of event time, at the batch that enters it: the watermark is stored, so a
+      // restored task expires at the very same batches as one that kept running (a wall-clock
+      // schedule made the output depend on when the expiry happened to run).
+      if (before == Long.MIN_VALUE
+          || Math.floorDiv(windows.watermark(), WINDOW_MS) > Math.floorDiv(before, WINDOW_MS)) {
+        cumulative.expire(windows.watermark());
+      }
     }
     windows.emitDue(this::emit);
   }

@@ -124,7 +124,7 @@ public record SpanRef(
 
   /** Encodes one span. */
   public byte[] encode() {
-    ByteBuffer buf = ByteBuffer.allocate(size());
+    ByteBuffer buf = ByteBuffer.allocate(encodedSize());
     write(buf);
     return buf.array();
   }
@@ -138,7 +138,7 @@ public record SpanRef(
   public static byte[] encodeAll(List<SpanRef> spans) {
     int size = 4;
     for (SpanRef s : spans) {
-      size += s.size();
+      size += s.encodedSize();
     }
     ByteBuffer buf = ByteBuffer.allocate(size).putInt(spans.size());
     spans.forEach(s -> s.write(buf));
@@ -159,7 +159,8 @@ public record SpanRef(
     return spans;
   }
 
-  private int size() {
+  /** Bytes {@link #encode()} writes. */
+  int encodedSize() {
     return 1
         + spanId.length
         + 1
@@ -175,7 +176,8 @@ public record SpanRef(
         + 1;
   }
 
-  private void write(ByteBuffer buf) {
+  /** Writes {@link #encode()}'s bytes at the buffer's position. */
+  void write(ByteBuffer buf) {
     buf.put((byte) spanId.length).put(spanId);
     buf.put((byte) parentSpanId.length).put(parentSpanId);
     buf.put((byte) kind.getNumber());

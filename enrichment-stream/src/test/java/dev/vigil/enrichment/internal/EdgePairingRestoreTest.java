@@ -6,11 +6,11 @@ import dev.vigil.enrichment.EnrichmentSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pairing keeps its in-memory indexes (expiry by time, which parents have orphans waiting) in
- * step with its stores: a task restored from the stores still adopts orphans and expires spans.
+ * The pairing keeps its in-memory indexes (expiry by time, which parents have orphans waiting) and
+ * its expiry clock in step with its stores: a task restored from the stores adopts orphans, expires
+ * spans, and pairs exactly what a task that kept running pairs.
  */
 class EdgePairingRestoreTest {
   private static final long T0 = 1_700_000_000_000L;
@@ -67,14 +68,50 @@ class EdgePairingRestoreTest {
     MockProcessorContext<String, byte[]> after = context();
     EdgePairingProcessor restored = started(after);
     long later = settings.pairingTtl().toMillis() + 10_000;
-    restored.process(spans(span(9, 0, Span.SpanKind.SPAN_KIND_INTERNAL, "frontend", later)));
-    punctuate(after);
+    restored.process(
+        spans(span(9, 0, Span.SpanKind.SPAN_KIND_INTERNAL, "frontend", later), T0 + later));
 
-    // The two early spans and the orphan expired; the late one still waits.
+    // A record 40 s later: the two early spans and the orphan expired; the late one waits.
     assertThat(count(pending)).isEqualTo(1);
     assertThat(count(orphans)).isZero();
     assertThat(registry.get("vigil.enrichment.spans.unpaired").counter().count())
         .isEqualTo(2.0); // the unserved client without a named peer, and the orphan
+  }
+
+  @Test
+  void aTaskRestartedBeforeAnyRecordPairsExactlyWhatAnUninterruptedTaskPairs() {
+    long ttl = settings.pairingTtl().toMillis();
+    // Client spans of checkout (record times 0, 7, 14, 21, 28 s) and their server children in
+    // payment, arriving 1 s, TTL - 0.5 s, TTL + 0.5 s and 2 x TTL after their parents, the last one
+    // at its parent's time after all of those (record times out of order). Expiry runs when record
+    // time enters a new second, so children 0 to 2 meet their parent (child 2 in the second of
+    // grace the tick gives), child 3 comes too late, and child 4 arrives after the clock passed.
+    List<Record<String, byte[]>> records = new ArrayList<>();
+    long[] delays = {1_000, ttl - 500, ttl + 500, 2 * ttl, 0};
+    for (int i = 0; i < delays.length; i++) {
+      records.add(
+          spans(
+              span(10 + 2 * i, 0, Span.SpanKind.SPAN_KIND_CLIENT, "checkout", 0), T0 + 7_000L * i));
+    }
+    for (int i = 0; i < delays.length; i++) {
+      records.add(
+          spans(
+              span(11 + 2 * i, 10 + 2 * i, Span.SpanKind.SPAN_KIND_SERVER, "payment", 0),
+              T0 + 7_000L * i + delays[i]));
+    }
+    records.add(spans(span(99, 0, Span.SpanKind.SPAN_KIND_INTERNAL, "frontend", 0), T0 + 5 * ttl));
+
+    List<String> uninterrupted = calls(records, -1);
+    assertThat(uninterrupted)
+        .containsExactly(
+            SeriesIds.edge("checkout", "payment") + " 20.0 0",
+            SeriesIds.edge("checkout", "payment") + " 20.0 0",
+            SeriesIds.edge("checkout", "payment") + " 20.0 0");
+    for (int restartAt = 0; restartAt < records.size(); restartAt++) {
+      assertThat(calls(records, restartAt))
+          .as("restarted before record %d", restartAt)
+          .isEqualTo(uninterrupted);
+    }
   }
 
   private EdgePairingProcessor started(MockProcessorContext<String, byte[]> context) {
@@ -90,14 +127,44 @@ class EdgePairingRestoreTest {
     return context;
   }
 
-  private static void punctuate(MockProcessorContext<String, byte[]> context) {
-    for (CapturedPunctuator punctuator : context.scheduledPunctuators()) {
-      punctuator.getPunctuator().punctuate(T0);
+  /**
+   * The calls a run of the pairing forwards, as "edge duration error" lines, with a restart (a new
+   * processor on the same stores, as after a crash) before record {@code restartAt} (-1: none).
+   */
+  private List<String> calls(List<Record<String, byte[]>> records, int restartAt) {
+    pending = store(EdgePairingProcessor.PENDING_STORE);
+    orphans = store(EdgePairingProcessor.ORPHAN_STORE);
+    List<String> calls = new ArrayList<>();
+    MockProcessorContext<String, byte[]> context = context();
+    EdgePairingProcessor processor = started(context);
+    for (int i = 0; i < records.size(); i++) {
+      if (i == restartAt) {
+        calls.addAll(forwarded(context));
+        context = context();
+        processor = started(context);
+      }
+      processor.process(records.get(i));
     }
+    calls.addAll(forwarded(context));
+    return calls;
+  }
+
+  private static List<String> forwarded(MockProcessorContext<String, byte[]> context) {
+    return context.forwarded().stream()
+        .map(
+            f -> {
+              ByteBuffer call = ByteBuffer.wrap(f.record().value());
+              return f.record().key() + " " + call.getDouble() + " " + call.get();
+            })
+        .toList();
   }
 
   private static Record<String, byte[]> spans(SpanRef span) {
-    return new Record<>(TRACE, SpanRef.encodeAll(List.of(span)), T0);
+    return spans(span, T0);
+  }
+
+  private static Record<String, byte[]> spans(SpanRef span, long recordTimeMs) {
+    return new Record<>(TRACE, SpanRef.encodeAll(List.of(span)), recordTimeMs);
   }
 
   private static SpanRef span(int id, int parent, Span.SpanKind kind, String service, long atMs) {
@@ -119,12 +186,14 @@ class EdgePairingRestoreTest {
     return ByteBuffer.allocate(8).putLong(n).array();
   }
 
+  /** Spans waiting in {@code store} (the pending store also holds the expiry clock). */
   private static long count(KeyValueStore<Bytes, byte[]> store) {
     try (var all = store.all()) {
       long n = 0;
       while (all.hasNext()) {
-        all.next();
-        n++;
+        if (all.next().key.get().length > 0) {
+          n++;
+        }
       }
       return n;
     }
