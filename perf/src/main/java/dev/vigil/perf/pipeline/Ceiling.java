@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,21 +31,35 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * bridge's producer settings writes the very records the bridge writes for the synthetic load (one
  * per resource), and a plain {@link KafkaConsumer} reads them back at the same time. The figure is
  * telemetry items (points + spans + log records, in the load's mix) consumed per second.
+ *
+ * <p>Each measurement has a topic of its own, deleted afterwards, so the ramp can take one before
+ * every step without filling the broker's disk.
  */
 final class Ceiling {
-  private static final String TOPIC = "bench.ceiling";
+  private static final String TOPIC = "bench.ceiling.";
+  private static final AtomicInteger MEASUREMENTS = new AtomicInteger();
 
   private Ceiling() {}
 
   static Result measure(
       String bootstrap, int partitions, Duration duration, Set<OtlpSignal> signals)
       throws Exception {
+    String topic = TOPIC + MEASUREMENTS.incrementAndGet();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
-          .createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1)))
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      try {
+        return measure(bootstrap, topic, duration, signals);
+      } finally {
+        admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      }
     }
+  }
+
+  private static Result measure(
+      String bootstrap, String topic, Duration duration, Set<OtlpSignal> signals) throws Exception {
     List<OtlpRecord> records = records(signals);
     long bytesPerCycle = records.stream().mapToLong(r -> r.value().length).sum();
     long itemsPerCycle = records.stream().mapToLong(OtlpRecord::items).sum();
@@ -56,7 +71,8 @@ final class Ceiling {
     AtomicLong consumedBytes = new AtomicLong();
     Thread consumer =
         new Thread(
-            () -> consume(bootstrap, stop, consumedRecords, consumedBytes), "ceiling-consumer");
+            () -> consume(bootstrap, topic, stop, consumedRecords, consumedBytes),
+            "ceiling-consumer");
     consumer.start();
     Thread.sleep(2_000); // the consumer's assignment
     long cpu0 = Cpu.processNanos();
@@ -72,7 +88,7 @@ final class Ceiling {
         OtlpRecord record = records.get(i++ % records.size());
         window.acquire();
         producer.send(
-            new ProducerRecord<>(TOPIC, record.service(), record.value()),
+            new ProducerRecord<>(topic, record.service(), record.value()),
             (metadata, error) -> window.release());
         produced += record.items();
       }
@@ -93,15 +109,15 @@ final class Ceiling {
   }
 
   private static void consume(
-      String bootstrap, AtomicBoolean stop, AtomicLong records, AtomicLong bytes) {
+      String bootstrap, String topic, AtomicBoolean stop, AtomicLong records, AtomicLong bytes) {
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);
-    config.put("group.id", "bench-ceiling");
+    config.put("group.id", topic);
     config.put("auto.offset.reset", "earliest");
     config.put("enable.auto.commit", "false");
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPIC));
+      consumer.subscribe(List.of(topic));
       while (!stop.get()) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           records.incrementAndGet();

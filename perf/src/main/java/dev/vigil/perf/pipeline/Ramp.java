@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -23,6 +24,9 @@ import java.util.function.LongFunction;
  */
 final class Ramp {
   private static final int CONCURRENCY = 12;
+
+  /** Pause between a step's ceiling and the step: the ceiling's garbage and flushes settle. */
+  private static final Duration SETTLE_AFTER_CEILING = Duration.ofSeconds(3);
 
   /** Encoded requests per group of services and signal, each with its own values. */
   private static final int VARIANTS = 8;
@@ -64,16 +68,26 @@ final class Ramp {
    *
    * @param pointsPerSecond target data points per second of each step (spans and logs follow the
    *     mix of {@link SyntheticOtlp})
+   * @param ceiling when not null, measures the raw Kafka ceiling (items/s) right before each step:
+   *     the one measured minutes earlier moved by a third between runs, so each step's share is
+   *     taken against the ceiling of its own moment
    */
-  List<Step> run(List<Integer> pointsPerSecond, Duration stepLength) throws Exception {
+  List<Step> run(List<Integer> pointsPerSecond, Duration stepLength, Callable<Double> ceiling)
+      throws Exception {
     List<Step> steps = new ArrayList<>();
     int unstableInRow = 0;
     for (int target : pointsPerSecond) {
-      Step step = step(target, stepLength);
+      double ceilingItems = Double.NaN;
+      if (ceiling != null) {
+        ceilingItems = ceiling.call();
+        Thread.sleep(SETTLE_AFTER_CEILING.toMillis());
+      }
+      Step step = step(target, stepLength, ceilingItems);
       steps.add(step);
       log.printf(
           "ramp step %,d points/s: offered %,.0f, folded %,.0f points/s %,.0f spans/s %,.0f logs/s,"
-              + " lag %,d -> %,d (%s), CPU %.2f s/s (Vigil %.2f, broker %.2f, JIT %.2f), load %.1f, %s%n",
+              + " lag %,d -> %,d (%s), CPU %.2f s/s (Vigil %.2f, broker %.2f, JIT %.2f), load %.1f,"
+              + " %.1f%% of a ceiling of %,.0f items/s, %s%n",
           target,
           step.offeredPoints,
           step.foldedPoints,
@@ -87,6 +101,8 @@ final class Ramp {
           step.brokerCpuPerSecond,
           step.jitPerSecond,
           step.loadAverage,
+          100 * step.share(),
+          step.ceilingItems,
           step.stable() ? "stable" : "LAG GROWS");
       unstableInRow = step.stable() ? 0 : unstableInRow + 1;
       if (unstableInRow == 2) {
@@ -96,7 +112,7 @@ final class Ramp {
     return steps;
   }
 
-  private Step step(int pointsPerSecond, Duration length) throws Exception {
+  private Step step(int pointsPerSecond, Duration length, double ceilingItems) throws Exception {
     double unitsPerSecond = pointsPerSecond / (double) SyntheticOtlp.POINTS_PER_UNIT;
     LagProbe.Snapshot before = lag.look();
     double points0 = pipeline.count("vigil.enrichment.accepted", "source", "metrics");
@@ -150,7 +166,8 @@ final class Ramp {
         cpu.vigil() / (double) elapsed,
         cpu.broker() / (double) elapsed,
         (double) jit / elapsed,
-        Cpu.loadAverage());
+        Cpu.loadAverage(),
+        ceilingItems);
   }
 
   /**
@@ -230,6 +247,8 @@ final class Ramp {
    * @param jitPerSecond of which the JIT compiler threads' CPU (per wall second): a JVM that runs a
    *     broker and five apps is still compiling minutes after its start
    * @param loadAverage the machine's 1-minute load average at the end
+   * @param ceilingItems the raw Kafka ceiling measured right before the step (items/s), NaN when
+   *     not measured
    */
   record Step(
       int target,
@@ -247,7 +266,8 @@ final class Ramp {
       double vigilCpuPerSecond,
       double brokerCpuPerSecond,
       double jitPerSecond,
-      double loadAverage) {
+      double loadAverage,
+      double ceilingItems) {
 
     /**
      * Lag did not grow by more than a tenth of the step's input plus what one commit interval
@@ -260,6 +280,11 @@ final class Ramp {
 
     double foldedItems() {
       return foldedPoints + foldedSpans + foldedLogs;
+    }
+
+    /** Items folded as a share of the ceiling measured right before the step (NaN: none). */
+    double share() {
+      return foldedItems() / ceilingItems;
     }
 
     /**

@@ -21,13 +21,14 @@ final class Report {
     md.append(
         "| target points/s | offered points/s | folded points/s | spans/s | log records/s |"
             + " items/s | lag start → end (records) | CPU s/s: process / Vigil / broker / JIT |"
-            + " CPU s per 100k items | items per Vigil CPU-second | load | stable |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " CPU s per 100k items | items per Vigil CPU-second | load |"
+            + " ceiling right before (items/s) | share of it | stable |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Ramp.Step s : ramp) {
       md.append(
           String.format(
               "| %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d → %,d | %.2f / %.2f / %.2f /"
-                  + " %.2f | %.2f | %,.0f | %.1f | %s |%n",
+                  + " %.2f | %.2f | %,.0f | %.1f | %,.0f | %.1f%% | %s |%n",
               s.target(),
               s.offeredPoints(),
               s.foldedPoints(),
@@ -43,6 +44,8 @@ final class Report {
               s.cpuPer100k(),
               s.itemsPerVigilCpuSecond(),
               s.loadAverage(),
+              s.ceilingItems(),
+              100 * s.share(),
               s.stable() ? "yes" : "no (" + s.lagDetail() + ")"));
     }
     Ramp.Step best =
@@ -71,6 +74,18 @@ final class Report {
               best.foldedSpans(),
               best.foldedLogs(),
               100 * best.foldedItems() / ceiling.itemsPerSecond()));
+      if (!Double.isNaN(best.ceilingItems())) {
+        double[] ceilings = ramp.stream().mapToDouble(Ramp.Step::ceilingItems).sorted().toArray();
+        md.append(
+            String.format(
+                "| ... against the ceiling measured right before that step | %.1f%% of %,.0f"
+                    + " items/s (the ceilings before the steps: %,.0f to %,.0f, median %,.0f) |%n",
+                100 * best.share(),
+                best.ceilingItems(),
+                ceilings[0],
+                ceilings[ceilings.length - 1],
+                ceilings[ceilings.length / 2]));
+      }
       md.append(
           String.format(
               "| per CPU-second (whole process: broker, bridge, apps, load generator) | %,.0f items |%n",
