@@ -15,7 +15,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Writes units of the synthetic load to an OTLP topic before a cost benchmark starts its app: one
  * record per resource, as the bridge writes them, spread evenly over {@code minutes} of event time
- * ending an hour ago (so every window closes while the backlog is read).
+ * ending an hour ago (so every window closes while the backlog is read). Each record carries its
+ * unit's event time as its timestamp, as a backlog the bridge wrote in real time would: the span
+ * pairing waits in record time, so a burst stamped with the moment of writing would keep every span
+ * of the ten minutes waiting at once.
  */
 final class Backlog {
   private Backlog() {}
@@ -47,9 +50,12 @@ final class Backlog {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
       for (int u = 0; u < units; u++) {
-        Message request = part.apply(load.next(t0 + u * step));
+        long nanos = t0 + u * step;
+        Message request = part.apply(load.next(nanos));
         for (OtlpRecord record : splitter.split(signal, request).records()) {
-          producer.send(new ProducerRecord<>(topic, record.service(), record.value()));
+          producer.send(
+              new ProducerRecord<>(
+                  topic, null, nanos / 1_000_000L, record.service(), record.value()));
           items += record.items();
         }
       }
