@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,34 +32,43 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * telemetry items (points + spans + log records, in the load's mix) consumed per second.
  *
  * <p>Each measurement has a topic of its own, deleted afterwards, so the ramp can take one before
- * every step without filling the broker's disk.
+ * every step without filling the broker's disk; the records are built once, for all of them.
  */
 final class Ceiling {
   private static final String TOPIC = "bench.ceiling.";
-  private static final AtomicInteger MEASUREMENTS = new AtomicInteger();
 
-  private Ceiling() {}
+  private final String bootstrap;
+  private final int partitions;
+  private final List<OtlpRecord> records;
+  private int measurements;
 
-  static Result measure(
-      String bootstrap, int partitions, Duration duration, Set<OtlpSignal> signals)
-      throws Exception {
-    String topic = TOPIC + MEASUREMENTS.incrementAndGet();
+  /**
+   * A ceiling on the broker at {@code bootstrap}, topics of {@code partitions}, load of {@code
+   * signals}.
+   */
+  Ceiling(String bootstrap, int partitions, Set<OtlpSignal> signals) {
+    this.bootstrap = bootstrap;
+    this.partitions = partitions;
+    this.records = records(signals);
+  }
+
+  /** Produces and consumes for {@code duration} on a topic of its own. */
+  Result measure(Duration duration) throws Exception {
+    String topic = TOPIC + ++measurements;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
       try {
-        return measure(bootstrap, topic, duration, signals);
+        return measure(topic, duration);
       } finally {
         admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       }
     }
   }
 
-  private static Result measure(
-      String bootstrap, String topic, Duration duration, Set<OtlpSignal> signals) throws Exception {
-    List<OtlpRecord> records = records(signals);
+  private Result measure(String topic, Duration duration) throws Exception {
     long bytesPerCycle = records.stream().mapToLong(r -> r.value().length).sum();
     long itemsPerCycle = records.stream().mapToLong(OtlpRecord::items).sum();
     Map<String, Object> producerConfig =

@@ -121,20 +121,14 @@ public final class PipelineBench {
       pipeline.start(settings);
       log.printf("pipeline up: %s, apps %s%n", pipeline.bootstrapServers(), pipeline.groups());
       try (LagProbe lag = new LagProbe(pipeline.config().kafkaClientConfig(), pipeline.groups())) {
+        Ceiling ceilings =
+            new Ceiling(
+                pipeline.bootstrapServers(), pipeline.topics().otlpMetrics.partitions(), signals);
         // Unmeasured first: the clients' code is still interpreted in a fresh JVM. The broker's
         // paths warm up under the ramp too, so even then this ceiling reads ~15 % below the ones
         // before the steps (2026-12-07), which each step's share is taken against.
-        Ceiling.measure(
-            pipeline.bootstrapServers(),
-            pipeline.topics().otlpMetrics.partitions(),
-            CEILING_WARMUP,
-            signals);
-        Ceiling.Result ceiling =
-            Ceiling.measure(
-                pipeline.bootstrapServers(),
-                pipeline.topics().otlpMetrics.partitions(),
-                ceilingLength,
-                signals);
+        ceilings.measure(CEILING_WARMUP);
+        Ceiling.Result ceiling = ceilings.measure(ceilingLength);
         log.printf(
             "ceiling: %,.0f items/s consumed (%,.0f produced), %.1f MB/s, %.2f CPU s/s, %.0f B/item%n",
             ceiling.itemsPerSecond(),
@@ -162,15 +156,7 @@ public final class PipelineBench {
               platform.logsPerSecond());
         }
         Callable<Double> ceilingBeforeStep =
-            stepCeiling.isZero()
-                ? null
-                : () ->
-                    Ceiling.measure(
-                            pipeline.bootstrapServers(),
-                            pipeline.topics().otlpMetrics.partitions(),
-                            stepCeiling,
-                            signals)
-                        .itemsPerSecond();
+            stepCeiling.isZero() ? null : () -> ceilings.measure(stepCeiling).itemsPerSecond();
         List<Ramp.Step> ramp =
             new Ramp(pipeline, lag, log, signals).run(steps, step, ceilingBeforeStep);
         long stateBytes = pipeline.stateBytes();
