@@ -100,8 +100,19 @@ class ProcessAndBrokerFailuresIT {
       MidIncidentFault.Outcome fault,
       AppProcess apps,
       SignalWindows signals,
-      EdgeWindows edges,
-      List<String> enrichmentOutput) {}
+      EdgeWindows edges) {
+
+    /**
+     * Every signal and edge record enrichment committed, as "key value" in Avro's JSON form, which
+     * holds every field: equal strings are equal records, and a difference reads.
+     */
+    List<String> enrichmentOutput() {
+      List<String> enrichment = new ArrayList<>();
+      signals.records().forEach(r -> enrichment.add(r.key() + " " + r.value()));
+      edges.records().forEach(r -> enrichment.add(r.key() + " " + r.value()));
+      return enrichment;
+    }
+  }
 
   /** The enrichment output of the first faulted run of the class, to compare the second with. */
   private static List<String> firstEnrichmentOutput;
@@ -270,11 +281,7 @@ class ProcessAndBrokerFailuresIT {
     TopicCatalog topics = TopicCatalog.create(prefix, 1, (short) 1);
     SignalWindows signals = SignalWindows.read(KAFKA.bootstrapServers(), topics.signals.name());
     EdgeWindows edges = EdgeWindows.read(KAFKA.bootstrapServers(), topics.edges.name());
-    // Avro's JSON form holds every field: equal strings are equal records, and a difference reads.
-    List<String> enrichment = new ArrayList<>();
-    signals.records().forEach(r -> enrichment.add(r.key() + " " + r.value()));
-    edges.records().forEach(r -> enrichment.add(r.key() + " " + r.value()));
-    return new Run(summary, ChainOutput.read(out), outcome, apps.get(), signals, edges, enrichment);
+    return new Run(summary, ChainOutput.read(out), outcome, apps.get(), signals, edges);
   }
 
   /** Records restored according to the app's log ({@code StateRestoreMetrics}). */
@@ -325,13 +332,11 @@ class ProcessAndBrokerFailuresIT {
     if (firstEnrichmentOutput == null) {
       firstEnrichmentOutput = run.enrichmentOutput();
     } else {
-      enrichmentDifference = difference(firstEnrichmentOutput, run.enrichmentOutput());
+      List<String> enrichment = run.enrichmentOutput();
+      enrichmentDifference = difference(firstEnrichmentOutput, enrichment);
       System.out.printf(
           "ENRICHMENT | %s | %d signal and edge records, the same as the other run's: %s%n%s",
-          fault,
-          run.enrichmentOutput().size(),
-          enrichmentDifference.isEmpty(),
-          enrichmentDifference);
+          fault, enrichment.size(), enrichmentDifference.isEmpty(), enrichmentDifference);
     }
     if (lost + duplicated > 0) {
       System.out.println("DIFFERENCES | " + fault + "\n" + faulted.differences(baseline));
