@@ -63,6 +63,10 @@ public final class WindowState {
   private final double accuracy;
   private final TreeMap<Long, Window> open = new TreeMap<>();
   private final List<Bucket> dirty = new ArrayList<>();
+
+  /** The series {@link #aggregate} found last; only ever one of an open window. */
+  private ServiceSeries last;
+
   private KeyValueStore<Bytes, byte[]> store;
   private long watermark = Long.MIN_VALUE;
   private long storedWatermark = Long.MIN_VALUE;
@@ -91,6 +95,7 @@ public final class WindowState {
     this.store = Objects.requireNonNull(kvStore, "store");
     open.clear();
     dirty.clear();
+    last = null;
     watermark = Long.MIN_VALUE;
     firstEmissionsChanged = false;
     List<Long> firstEmitted = new ArrayList<>();
@@ -133,8 +138,13 @@ public final class WindowState {
     if (closed(start)) {
       return null;
     }
-    Window window = open.computeIfAbsent(start, Window::new);
-    ServiceSeries series = window.of(service);
+    ServiceSeries series = last;
+    if (series == null || series.start != start || !series.service.equals(service)) {
+      // A batch is one service's and mostly one window's: its points skip both lookups.
+      series = open.computeIfAbsent(start, Window::new).of(service);
+      last = series;
+    }
+    Window window = series.window;
     Aggregate aggregate = series.aggregates.get(id);
     boolean created = false;
     if (aggregate == null) {
@@ -187,7 +197,7 @@ public final class WindowState {
   /** Writes every service touched since the last flush, and the watermark, to the store. */
   public void flush() {
     for (Bucket bucket : dirty) {
-      store.put(key(bucket.start, bucket.service, bucket.index), bucket.encode());
+      store.put(bucket.key, bucket.encode());
       bucket.dirty = false;
     }
     dirty.clear();
@@ -244,11 +254,14 @@ public final class WindowState {
         for (ServiceSeries series : window.services.values()) {
           for (Bucket bucket : series.buckets) {
             if (bucket != null) {
-              store.delete(key(start, series.service, bucket.index));
+              store.delete(bucket.key);
             }
           }
         }
         windows.remove();
+        if (last != null && last.window == window) {
+          last = null;
+        }
       }
     }
     persistWatermark();
@@ -366,7 +379,7 @@ public final class WindowState {
     }
 
     ServiceSeries of(String service) {
-      return services.computeIfAbsent(service, s -> new ServiceSeries(start, s));
+      return services.computeIfAbsent(service, s -> new ServiceSeries(this, s));
     }
 
     /**
@@ -383,6 +396,7 @@ public final class WindowState {
 
   /** The series of one service in one window. */
   private static final class ServiceSeries {
+    final Window window;
     final long start;
     final String service;
     final Map<String, Aggregate> aggregates = new HashMap<>();
@@ -393,14 +407,15 @@ public final class WindowState {
     final Bucket[] buckets = new Bucket[BUCKETS];
     int admitted;
 
-    ServiceSeries(long start, String service) {
-      this.start = start;
+    ServiceSeries(Window window, String service) {
+      this.window = window;
+      this.start = window.start;
       this.service = service;
     }
 
     void put(String id, Aggregate aggregate) {
       aggregates.put(id, aggregate);
-      bucket(id).ids.add(id);
+      bucket(id).add(id);
     }
 
     /** Marks input to series {@code id} after the first emission. */
@@ -461,40 +476,45 @@ public final class WindowState {
   /** The series of one service and window that share one store entry. */
   private static final class Bucket {
     final ServiceSeries series;
-    final long start;
-    final String service;
     final int index;
+
+    /** The store key, and each series id in UTF-8: built once, written at every flush. */
+    final Bytes key;
+
     final List<String> ids = new ArrayList<>();
+    final List<byte[]> idBytes = new ArrayList<>();
     boolean dirty;
 
     Bucket(ServiceSeries series, int index) {
       this.series = series;
-      this.start = series.start;
-      this.service = series.service;
       this.index = index;
+      this.key = key(series.start, series.service, index);
+    }
+
+    void add(String id) {
+      ids.add(id);
+      idBytes.add(id.getBytes(StandardCharsets.UTF_8));
     }
 
     byte[] encode() {
-      List<byte[]> idBytes = new ArrayList<>(ids.size());
-      List<byte[]> values = new ArrayList<>(ids.size());
+      int n = ids.size();
+      byte[][] values = new byte[n][];
       boolean marked = false;
       int size = 4;
-      for (String id : ids) {
-        byte[] idb = id.getBytes(StandardCharsets.UTF_8);
-        byte[] value = series.aggregates.get(id).encode();
-        idBytes.add(idb);
-        values.add(value);
-        size += 4 + idb.length + 4 + value.length;
+      for (int i = 0; i < n; i++) {
+        String id = ids.get(i);
+        values[i] = series.aggregates.get(id).encode();
+        size += 4 + idBytes.get(i).length + 4 + values[i].length;
         marked |= series.changes.containsKey(id);
       }
       // The trailer only when a series is marked: most entries never are, and stay as they were.
       if (marked) {
-        size += 1 + ids.size();
+        size += 1 + n;
       }
-      ByteBuffer buf = ByteBuffer.allocate(size).putInt(ids.size());
-      for (int i = 0; i < ids.size(); i++) {
+      ByteBuffer buf = ByteBuffer.allocate(size).putInt(n);
+      for (int i = 0; i < n; i++) {
         buf.putInt(idBytes.get(i).length).put(idBytes.get(i));
-        buf.putInt(values.get(i).length).put(values.get(i));
+        buf.putInt(values[i].length).put(values[i]);
       }
       if (marked) {
         buf.put(CHANGES_TRAILER);
