@@ -371,7 +371,7 @@ public final class MetricWindowProcessor
       long timeMs,
       Aggregate.Kind kind) {
     observe(timeMs);
-    String id = SeriesIds.series(service, name, attributes, settings.dimensions());
+    String id = SeriesIds.series(service, name, Otlp.dims(attributes, settings.dimensions()));
     Aggregate a = windows.aggregate(timeMs, service, id, kind, unit);
     if (a == null) {
       late.increment();

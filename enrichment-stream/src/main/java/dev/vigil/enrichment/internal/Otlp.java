@@ -4,12 +4,16 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Small helpers over OTLP messages. */
 public final class Otlp {
   /** Service name of a resource without {@code service.name}, as the OTel SDKs default it. */
   public static final String UNKNOWN_SERVICE = "unknown_service";
+
+  private static final SortedMap<String, String> NO_DIMS = new TreeMap<>();
 
   private Otlp() {}
 
@@ -27,6 +31,20 @@ public final class Otlp {
       }
     }
     return null;
+  }
+
+  /** Allow-listed attributes, sorted by key. */
+  public static SortedMap<String, String> dims(List<KeyValue> attributes, Set<String> allowed) {
+    SortedMap<String, String> dims = null;
+    for (KeyValue kv : attributes) {
+      if (allowed.contains(kv.getKey())) {
+        if (dims == null) {
+          dims = new TreeMap<>();
+        }
+        dims.put(kv.getKey(), text(kv.getValue()));
+      }
+    }
+    return dims == null ? NO_DIMS : dims;
   }
 
   /** Every attribute as {@code key=value} pairs in key order: the identity of a raw stream. */

@@ -3,11 +3,9 @@ package dev.vigil.enrichment.internal;
 import dev.vigil.schemas.Attribute;
 import dev.vigil.schemas.EdgeKey;
 import dev.vigil.schemas.SeriesKey;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -29,65 +27,17 @@ public final class SeriesIds {
 
   /** The id of a series; {@code dims} must be sorted by key. */
   public static String series(String service, String signal, SortedMap<String, String> dims) {
-    StringBuilder id = start(service, signal);
+    StringBuilder id = new StringBuilder(service.length() + signal.length() + 32);
+    id.append(service).append(SEP).append(signal).append(SEP);
     boolean first = true;
     for (Map.Entry<String, String> dim : dims.entrySet()) {
-      appendDim(id, first, dim.getKey(), dim.getValue());
+      if (!first) {
+        id.append(DIM_SEP);
+      }
       first = false;
+      id.append(dim.getKey()).append(KV_SEP).append(dim.getValue());
     }
     return id.toString();
-  }
-
-  /**
-   * The id of a series whose dimensions are the allow-listed {@code attributes} of a data point
-   * (the last one wins when a key repeats). Equal to {@link #series(String, String, SortedMap)} of
-   * those attributes, without building the map: this runs once per data point, and a point has a
-   * handful of attributes, so a small insertion sort is cheaper than a {@code TreeMap}.
-   */
-  public static String series(
-      String service, String signal, List<KeyValue> attributes, Set<String> allowed) {
-    KeyValue[] dims = null;
-    int n = 0;
-    for (KeyValue kv : attributes) {
-      String key = kv.getKey();
-      if (!allowed.contains(key)) {
-        continue;
-      }
-      if (dims == null) {
-        dims = new KeyValue[attributes.size()];
-      }
-      int at = 0;
-      while (at < n && dims[at].getKey().compareTo(key) < 0) {
-        at++;
-      }
-      if (at < n && dims[at].getKey().equals(key)) {
-        dims[at] = kv;
-        continue;
-      }
-      System.arraycopy(dims, at, dims, at + 1, n - at);
-      dims[at] = kv;
-      n++;
-    }
-    StringBuilder id = start(service, signal);
-    for (int i = 0; i < n; i++) {
-      appendDim(id, i == 0, dims[i].getKey(), Otlp.text(dims[i].getValue()));
-    }
-    return id.toString();
-  }
-
-  private static StringBuilder start(String service, String signal) {
-    return new StringBuilder(service.length() + signal.length() + 32)
-        .append(service)
-        .append(SEP)
-        .append(signal)
-        .append(SEP);
-  }
-
-  private static void appendDim(StringBuilder id, boolean first, String key, String value) {
-    if (!first) {
-      id.append(DIM_SEP);
-    }
-    id.append(key).append(KV_SEP).append(value);
   }
 
   /** The id of the overflow series of a service. */

@@ -6,6 +6,7 @@ import dev.vigil.enrichment.EnrichmentSettings;
 import dev.vigil.enrichment.InputLimits;
 import dev.vigil.enrichment.internal.Aggregate;
 import dev.vigil.enrichment.internal.InputGuard;
+import dev.vigil.enrichment.internal.Otlp;
 import dev.vigil.enrichment.internal.OtlpRequest;
 import dev.vigil.enrichment.internal.SeriesIds;
 import dev.vigil.enrichment.internal.Splitters;
@@ -103,7 +104,9 @@ public class HotPathBenchmark {
     for (int i = 0; i < ids.length; i++) {
       ids[i] =
           SeriesIds.series(
-              "checkout", "http.server.request.duration", pointAttributes.get(i), allowed);
+              "checkout",
+              "http.server.request.duration",
+              Otlp.dims(pointAttributes.get(i), allowed));
     }
     Random random = new Random(42);
     left = DDSketches.collapsingLowestDense(0.01, Aggregate.MAX_BINS);
@@ -189,7 +192,8 @@ public class HotPathBenchmark {
   @Benchmark
   public String seriesId() {
     List<KeyValue> attributes = pointAttributes.get(next++ & 1023);
-    return SeriesIds.series("checkout", "http.server.request.duration", attributes, allowed);
+    return SeriesIds.series(
+        "checkout", "http.server.request.duration", Otlp.dims(attributes, allowed));
   }
 
   /** The Avro {@link SeriesKey} of a series id, built once per emitted window. */
