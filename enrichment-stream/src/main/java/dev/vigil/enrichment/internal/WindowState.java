@@ -139,7 +139,7 @@ public final class WindowState {
       return null;
     }
     ServiceSeries series = last;
-    if (series == null || series.start != start || !series.service.equals(service)) {
+    if (series == null || series.window.start != start || !series.service.equals(service)) {
       // A batch is one service's and mostly one window's: its points skip both lookups.
       series = open.computeIfAbsent(start, Window::new).of(service);
       last = series;
@@ -397,7 +397,6 @@ public final class WindowState {
   /** The series of one service in one window. */
   private static final class ServiceSeries {
     final Window window;
-    final long start;
     final String service;
     final Map<String, Aggregate> aggregates = new HashMap<>();
 
@@ -409,7 +408,6 @@ public final class WindowState {
 
     ServiceSeries(Window window, String service) {
       this.window = window;
-      this.start = window.start;
       this.service = service;
     }
 
@@ -476,7 +474,6 @@ public final class WindowState {
   /** The series of one service and window that share one store entry. */
   private static final class Bucket {
     final ServiceSeries series;
-    final int index;
 
     /** The store key, and each series id in UTF-8: built once, written at every flush. */
     final Bytes key;
@@ -487,8 +484,7 @@ public final class WindowState {
 
     Bucket(ServiceSeries series, int index) {
       this.series = series;
-      this.index = index;
-      this.key = key(series.start, series.service, index);
+      this.key = key(series.window.start, series.service, index);
     }
 
     void add(String id) {
