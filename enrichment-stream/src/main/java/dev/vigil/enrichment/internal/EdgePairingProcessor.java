@@ -5,9 +5,7 @@ import dev.vigil.schemas.NodeKind;
 import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -49,8 +47,6 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
   /** Spans by trace id, parent id and span id, waiting for their parent. */
   public static final String ORPHAN_STORE = "enrichment-edge-orphans";
 
-  private static final BytesSerializer BYTES = new BytesSerializer();
-
   /** The pending store's entry holding the expiry clock (a span key is never empty). */
   private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[0]);
 
@@ -72,10 +68,10 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
 
   // Why these in-memory indexes: without them every expiry tick decoded every waiting span (each
   // span ~ttl/5s times) and every span opened a store iterator to look for orphaned children.
-  // Both are rebuilt from the stores in init(), so they follow restores and task migrations.
+  // All are rebuilt from the stores in init(), so they follow restores and task migrations.
   private final ExpiryIndex<Bytes> pendingByTime = new ExpiryIndex<>();
   private final ExpiryIndex<Orphan> orphansByTime = new ExpiryIndex<>();
-  private final OrphanParents orphanParents = new OrphanParents();
+  private final OrphanIndex orphansByParent = new OrphanIndex();
 
   /** A processor with the given settings, counting into {@code metrics}. */
   public EdgePairingProcessor(EnrichmentSettings settings, EnrichmentMetrics metrics) {
@@ -94,7 +90,7 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     pendingCount = 0;
     pendingByTime.clear();
     orphansByTime.clear();
-    orphanParents.clear();
+    orphansByParent.clear();
     clockTick = Long.MIN_VALUE;
     try (KeyValueIterator<Bytes, byte[]> all = pending.all()) {
       while (all.hasNext()) {
@@ -113,7 +109,7 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
         SpanRef span = SpanRef.decode(entry.value);
         Orphan orphan = new Orphan(entry.key, entry.key.get().length - span.spanId().length);
         orphansByTime.add(arrivalMs(entry.value, span), orphan);
-        orphanParents.add(orphan.key.get(), orphan.parentPrefix);
+        orphansByParent.add(orphan.key, orphan.parentPrefix);
       }
     }
   }
@@ -147,22 +143,22 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
           orphans.put(orphanKey, stored(span, arrivalMs));
           Orphan orphan = new Orphan(orphanKey, orphanKey.get().length - span.spanId().length);
           orphansByTime.add(arrivalMs, orphan);
-          orphanParents.add(orphanKey.get(), orphan.parentPrefix);
+          orphansByParent.add(orphanKey, orphan.parentPrefix);
         }
       }
       Bytes own = key(trace, span.spanId(), null);
-      if (orphanParents.mayContain(own.get(), own.get().length)) {
-        List<Bytes> adopted = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> children = orphans.prefixScan(own, BYTES)) {
-          while (children.hasNext()) {
-            KeyValue<Bytes, byte[]> child = children.next();
-            if (pair(span, SpanRef.decode(child.value))) {
-              span = span.asServed();
-            }
-            adopted.add(child.key);
+      List<Bytes> children = orphansByParent.take(own);
+      if (children.size() > 1) {
+        children.sort(null); // store key order, as a scan of the store would visit them
+      }
+      for (Bytes childKey : children) {
+        byte[] child = orphans.get(childKey);
+        if (child != null) {
+          if (pair(span, SpanRef.decode(child))) {
+            span = span.asServed();
           }
+          orphans.delete(childKey);
         }
-        adopted.forEach(orphans::delete);
       }
       remember(own, span, arrivalMs);
     }
@@ -262,18 +258,13 @@ public final class EdgePairingProcessor implements Processor<String, byte[], Str
     }
     long lost = 0;
     for (Orphan orphan : orphansByTime.removeBefore(cutoff)) {
+      orphansByParent.remove(orphan.key, orphan.parentPrefix);
       if (orphans.get(orphan.key) != null) {
         orphans.delete(orphan.key);
         lost++;
       }
     }
     unpaired.increment(lost);
-    if (orphansByTime.isEmpty()) {
-      orphanParents.clear();
-    } else if (orphanParents.size() > 4L * orphansByTime.size() + 1_024) {
-      orphanParents.clear();
-      orphansByTime.forEach(orphan -> orphanParents.add(orphan.key.get(), orphan.parentPrefix));
-    }
   }
 
   private static Bytes key(byte[] trace, byte[] spanId, byte[] childId) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Store keys ordered by event time, so that expiry visits only what has expired instead of scanning
@@ -15,12 +14,10 @@ import java.util.function.Consumer;
  */
 final class ExpiryIndex<K> {
   private final TreeMap<Long, List<K>> byTime = new TreeMap<>();
-  private long size;
 
   /** Remembers {@code key} as due at {@code timeMs} plus the caller's TTL. */
   void add(long timeMs, K key) {
     byTime.computeIfAbsent(timeMs, t -> new ArrayList<>(2)).add(key);
-    size++;
   }
 
   /** Removes and returns every key whose time is before {@code cutoffMs}, oldest first. */
@@ -31,24 +28,10 @@ final class ExpiryIndex<K> {
       due.addAll(entry.getValue());
     }
     head.clear();
-    size -= due.size();
     return due;
-  }
-
-  void forEach(Consumer<K> action) {
-    byTime.values().forEach(keys -> keys.forEach(action));
-  }
-
-  long size() {
-    return size;
-  }
-
-  boolean isEmpty() {
-    return size == 0;
   }
 
   void clear() {
     byTime.clear();
-    size = 0;
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pairing keeps its in-memory indexes (expiry by time, which parents have orphans waiting) and
+ * The pairing keeps its in-memory indexes (expiry by time, the orphans waiting for each parent) and
  * its expiry clock in step with its stores: a task restored from the stores adopts orphans, expires
  * spans, and pairs exactly what a task that kept running pairs.
  */
@@ -111,6 +111,29 @@ class EdgePairingRestoreTest {
       assertThat(calls(records, restartAt))
           .as("restarted before record %d", restartAt)
           .isEqualTo(uninterrupted);
+    }
+  }
+
+  @Test
+  void orphansOfOneParentAreAdoptedOnceEachInStoreKeyOrderRestartedOrNot() {
+    // Three children before their parent, out of id order, one of them exported twice.
+    List<Record<String, byte[]>> records = new ArrayList<>();
+    records.add(spans(span(7, 1, Span.SpanKind.SPAN_KIND_SERVER, "payment", 0)));
+    records.add(spans(span(5, 1, Span.SpanKind.SPAN_KIND_SERVER, "inventory", 0)));
+    records.add(spans(span(6, 1, Span.SpanKind.SPAN_KIND_SERVER, "shipping", 0)));
+    records.add(spans(span(5, 1, Span.SpanKind.SPAN_KIND_SERVER, "inventory", 0)));
+    records.add(spans(span(1, 0, Span.SpanKind.SPAN_KIND_CLIENT, "checkout", 0)));
+
+    List<String> expected =
+        List.of(
+            SeriesIds.edge("checkout", "inventory") + " 20.0 0",
+            SeriesIds.edge("checkout", "shipping") + " 20.0 0",
+            SeriesIds.edge("checkout", "payment") + " 20.0 0");
+    for (int restartAt = -1; restartAt < records.size(); restartAt++) {
+      assertThat(calls(records, restartAt))
+          .as("restarted before record %d", restartAt)
+          .isEqualTo(expected);
+      assertThat(count(orphans)).isZero();
     }
   }
 
