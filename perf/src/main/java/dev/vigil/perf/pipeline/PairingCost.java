@@ -13,6 +13,8 @@ import dev.vigil.schemas.topics.TopicSpec;
 import dev.vigil.testkit.KafkaCluster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * </pre>
  *
  * <p>{@code key=value} arguments are Vigil settings, e.g. {@code
- * kafka.statestore.cache.max.bytes=67108864}.
+ * kafka.statestore.cache.max.bytes=67108864}, except {@code order=children-first}: each callee's
+ * spans are written before their callers', as an SDK exports a server span that ended before its
+ * client span. Every server span then waits as an orphan until its parent comes and adopts it (by
+ * default the parent comes first and no orphan is adopted).
  */
 public final class PairingCost {
   private PairingCost() {}
@@ -50,6 +55,13 @@ public final class PairingCost {
       String[] kv = args[i].split("=", 2);
       settings.put(kv[0], kv[1]);
     }
+    String order = settings.getOrDefault("order", "parents-first");
+    settings.remove("order");
+    if (!order.equals("parents-first") && !order.equals("children-first")) {
+      throw new IllegalArgumentException(
+          "order must be parents-first or children-first, not " + order);
+    }
+    boolean childrenFirst = order.equals("children-first");
     KafkaCluster kafka = new KafkaCluster();
     kafka.start();
     Path stateDir = Files.createTempDirectory("vigil-perf-pairing");
@@ -69,7 +81,7 @@ public final class PairingCost {
               units,
               minutes,
               OtlpSignal.TRACES,
-              SyntheticOtlp.Unit::traces);
+              unit -> childrenFirst ? childrenFirst(unit.traces()) : unit.traces());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Properties props =
           StreamsApp.properties(
@@ -100,10 +112,11 @@ public final class PairingCost {
         double wall = (System.nanoTime() - start) / 1e9;
         double cpu = streamThreadCpuNanos() / 1e9;
         System.out.printf(
-            "%,d spans (%,d server spans folded, %,.0f calls paired) in %.1f s wall; stream"
+            "%,d spans, %s (%,d server spans folded, %,.0f calls paired) in %.1f s wall; stream"
                 + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; settings %s;"
                 + " load %.1f%n",
             spans,
+            order,
             (long) count(registry, "spans"),
             count(registry, "edges"),
             wall,
@@ -116,6 +129,16 @@ public final class PairingCost {
     } finally {
       kafka.stop();
     }
+  }
+
+  /** The request with each callee's resource (the second of each pair) before its caller's. */
+  private static ExportTraceServiceRequest childrenFirst(ExportTraceServiceRequest request) {
+    List<ResourceSpans> resources = request.getResourceSpansList();
+    ExportTraceServiceRequest.Builder reordered = ExportTraceServiceRequest.newBuilder();
+    for (int i = 0; i + 1 < resources.size(); i += 2) {
+      reordered.addResourceSpans(resources.get(i + 1)).addResourceSpans(resources.get(i));
+    }
+    return reordered.build();
   }
 
   private static double count(SimpleMeterRegistry registry, String source) {
