@@ -3,6 +3,7 @@ package dev.vigil.perf.pipeline;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** The run's figures as a small markdown document. */
 final class Report {
@@ -138,6 +139,12 @@ final class Report {
                       + platform.spansPerSecond()
                       + platform.logsPerSecond())
                   * 100_000));
+      md.append(
+          String.format(
+              "| ... of it, each app's stream threads (not their clients' network threads) | %s |%n",
+              platform.streamThreadCpuPerSecond().entrySet().stream()
+                  .map(e -> String.format("%s %.3f", e.getKey(), e.getValue()))
+                  .collect(Collectors.joining(", ", "", " CPU s/s"))));
       md.append(
           String.format(
               "| live heap growth / per series | %,.0f MB / %,.0f B |%n",

@@ -146,6 +146,7 @@ final class SimulatedPlatform {
     long[] realTimeStart = {0};
     SimulatorStats[] statsHolder = new SimulatorStats[1];
     long[] startCounts = new long[4];
+    List<Map<String, Long>> streamThreadsAtStart = new ArrayList<>(1);
     Pacer wallClock = Pacer.wallClock(1);
     SeriesFeeder feeder =
         extraSeriesPerService <= 0
@@ -163,6 +164,7 @@ final class SimulatedPlatform {
             startCounts[1] = s.spans();
             startCounts[2] = s.logs();
             startCounts[3] = Cpu.processNanos();
+            streamThreadsAtStart.add(ThreadCpu.streamThreadsByApp());
             realTimeStart[0] = System.nanoTime();
             log.printf("scenario starts (real time, 1x) at %s%n", Instant.now());
           }
@@ -208,6 +210,13 @@ final class SimulatedPlatform {
       double seconds = (System.nanoTime() - realTimeStart[0]) / 1e9;
       SimulatorStats s = simulator.stats();
       long cpu = Cpu.processNanos() - startCounts[3];
+      Map<String, Double> streamThreadCpu = new TreeMap<>();
+      ThreadCpu.streamThreadsByApp()
+          .forEach(
+              (app, nanos) ->
+                  streamThreadCpu.put(
+                      app,
+                      (nanos - streamThreadsAtStart.get(0).getOrDefault(app, 0L)) / seconds / 1e9));
       long fed = feeder == null ? 0 : feeder.points();
       double points = (s.points() - startCounts[0] + fed) / seconds;
       double spans = (s.spans() - startCounts[1]) / seconds;
@@ -234,6 +243,7 @@ final class SimulatedPlatform {
           spans,
           logs,
           cpu / seconds / 1e9,
+          streamThreadCpu,
           activeSeries,
           counts,
           heapAfter - heapBefore,
@@ -441,6 +451,7 @@ final class SimulatedPlatform {
       double spansPerSecond,
       double logsPerSecond,
       double cpuPerSecond,
+      Map<String, Double> streamThreadCpuPerSecond,
       int activeSeries,
       TreeMap<Long, Integer> seriesPerWindow,
       long heapGrowth,

@@ -5,6 +5,8 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +31,14 @@ final class ThreadCpu {
               + "|persister-state-manager|SensorExpiryThread|client-metrics-reaper"
               + "|metrics-meter-tick-thread|network-partition-metadata).*");
   private static final Pattern LOAD = Pattern.compile("^(main|HttpClient-\\d+-|bench-).*");
+
+  /**
+   * A Kafka Streams thread proper, named client id (application id + UUID) + {@code
+   * -StreamThread-n} or {@code -GlobalStreamThread}; group 1 is the app. Not its clients' network
+   * threads, whose names contain the stream thread's after a prefix.
+   */
+  private static final Pattern STREAM_THREAD =
+      Pattern.compile("^vigil-([a-z]+)-[0-9a-f-]{36}-(?:StreamThread-\\d+|GlobalStreamThread)$");
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -70,6 +80,31 @@ final class ThreadCpu {
     long loadNanos = growth(load, earlier.load);
     long total = process - earlier.process;
     return new Split(total, brokerNanos, loadNanos, Math.max(0, total - brokerNanos - loadNanos));
+  }
+
+  /**
+   * CPU nanoseconds so far of each app's stream threads (without their clients' network threads),
+   * by app name ({@code enrichment}, {@code anomaly}, ...). A thread that ended is missed.
+   */
+  static Map<String, Long> streamThreadsByApp() {
+    Map<String, Long> byApp = new TreeMap<>();
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      String app = streamThreadApp(info.getThreadName());
+      long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+      if (app != null && cpu >= 0) {
+        byApp.merge(app, cpu, Long::sum);
+      }
+    }
+    return byApp;
+  }
+
+  /** The app whose stream thread proper {@code threadName} is, or null if it is none. */
+  static String streamThreadApp(String threadName) {
+    Matcher app = STREAM_THREAD.matcher(threadName);
+    return app.matches() ? app.group(1) : null;
   }
 
   private static long growth(Map<Long, Long> now, Map<Long, Long> before) {
