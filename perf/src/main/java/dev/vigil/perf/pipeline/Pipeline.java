@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -121,22 +122,42 @@ final class Pipeline implements AutoCloseable {
 
   /** Bytes under the Streams state directory (RocksDB stores, checkpoints). */
   long stateBytes() throws IOException {
-    if (!Files.exists(stateDir())) {
-      return 0;
+    return stateBytesByStore().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** {@link #bytesByStore} of this pipeline's state directory. */
+  Map<String, Long> stateBytesByStore() throws IOException {
+    return bytesByStore(stateDir());
+  }
+
+  /**
+   * Bytes under the Streams state directory by store name, summed over tasks and apps ({@code
+   * <app>/<task>/rocksdb/<store>/...}); what is not in a store (checkpoints, locks) is under {@code
+   * "(not a store)"}.
+   */
+  static Map<String, Long> bytesByStore(Path stateDir) throws IOException {
+    Map<String, Long> byStore = new TreeMap<>();
+    if (!Files.exists(stateDir)) {
+      return byStore;
     }
-    try (Stream<Path> files = Files.walk(stateDir())) {
-      return files
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      files
           .filter(Files::isRegularFile)
-          .mapToLong(
+          .forEach(
               f -> {
+                Path relative = stateDir.relativize(f);
+                String store =
+                    relative.getNameCount() > 4 && relative.getName(2).toString().equals("rocksdb")
+                        ? relative.getName(3).toString()
+                        : "(not a store)";
                 try {
-                  return Files.size(f);
+                  byStore.merge(store, Files.size(f), Long::sum);
                 } catch (IOException e) {
-                  return 0; // a RocksDB file removed by compaction meanwhile
+                  // a RocksDB file removed by compaction meanwhile
                 }
-              })
-          .sum();
+              });
     }
+    return byStore;
   }
 
   @Override

@@ -159,7 +159,7 @@ public final class PipelineBench {
             stepCeiling.isZero() ? null : () -> ceilings.measure(stepCeiling).itemsPerSecond();
         List<Ramp.Step> ramp =
             new Ramp(pipeline, lag, log, signals).run(steps, step, ceilingBeforeStep);
-        long stateBytes = pipeline.stateBytes();
+        Map<String, Long> stateByStore = pipeline.stateBytesByStore();
         long heap = Cpu.liveHeapBytes();
         String machine =
             String.format(
@@ -172,7 +172,7 @@ public final class PipelineBench {
                 Cpu.loadAverage(),
                 signals,
                 new java.util.TreeMap<>(settings));
-        String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateBytes);
+        String report = Report.markdown(machine, ceiling, platform, ramp, heap, stateByStore);
         Files.writeString(out.resolve(name + ".md"), report);
         if (!ramp.isEmpty()) {
           Chart.write(out.resolve(name + ".png"), ramp, ceiling.itemsPerSecond(), machine);

@@ -106,6 +106,8 @@ final class Ramp {
           100 * step.share(),
           step.ceilingItems,
           step.stable() ? "stable" : "LAG GROWS");
+      log.printf(
+          "  Vigil's CPU by part: %s%n", ThreadCpu.describe(step.vigilCpuPerSecondByPart, 2));
       unstableInRow = step.stable() ? 0 : unstableInRow + 1;
       if (unstableInRow == 2) {
         break;
@@ -167,6 +169,7 @@ final class Ramp {
         cpu.process() / (double) elapsed,
         cpu.vigil() / (double) elapsed,
         cpu.broker() / (double) elapsed,
+        ThreadCpu.perSecond(cpu.vigilParts(), seconds),
         (double) jit / elapsed,
         Cpu.loadAverage(),
         ceilingItems);
@@ -246,6 +249,7 @@ final class Ramp {
    * @param cpuPerSecond process CPU seconds per wall second
    * @param vigilCpuPerSecond of which Vigil's (bridge, apps, GC; not the broker nor the load)
    * @param brokerCpuPerSecond of which the embedded broker's
+   * @param vigilCpuPerSecondByPart Vigil's by part (see {@link ThreadCpu#part})
    * @param jitPerSecond of which the JIT compiler threads' CPU (per wall second): a JVM that runs a
    *     broker and five apps is still compiling minutes after its start
    * @param loadAverage the machine's 1-minute load average at the end
@@ -267,6 +271,7 @@ final class Ramp {
       double cpuPerSecond,
       double vigilCpuPerSecond,
       double brokerCpuPerSecond,
+      Map<String, Double> vigilCpuPerSecondByPart,
       double jitPerSecond,
       double loadAverage,
       double ceilingItems) {

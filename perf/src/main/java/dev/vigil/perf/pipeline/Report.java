@@ -2,6 +2,7 @@ package dev.vigil.perf.pipeline;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -15,7 +16,7 @@ final class Report {
       SimulatedPlatform.Result platform,
       List<Ramp.Step> ramp,
       long heap,
-      long stateBytes) {
+      Map<String, Long> stateByStore) {
     StringBuilder md = new StringBuilder();
     md.append("# Vigil pipeline benchmark\n\n").append("Run: ").append(machine).append("\n\n");
     md.append("## Ramp: synthetic OTLP through the bridge and every app\n\n");
@@ -101,6 +102,10 @@ final class Report {
               best.brokerCpuPerSecond()));
       md.append(
           String.format(
+              "| ... of them, by part | %s |%n",
+              ThreadCpu.describe(best.vigilCpuPerSecondByPart(), 2)));
+      md.append(
+          String.format(
               "| ... without the JIT compiler's threads (%.2f of the %.2f CPU s/s) | %,.0f items"
                   + " per process CPU-second, %,.0f per Vigil CPU-second |%n",
               best.jitPerSecond(),
@@ -118,7 +123,14 @@ final class Report {
     }
     md.append(String.format("| live heap at the end | %,.0f MB |%n", heap / 1e6));
     md.append(
-        String.format("| Streams state directory at the end | %,.0f MB |%n", stateBytes / 1e6));
+        String.format(
+            "| Streams state directory at the end | %,.0f MB: %s |%n",
+            stateByStore.values().stream().mapToLong(Long::longValue).sum() / 1e6,
+            stateByStore.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(4)
+                .map(e -> String.format("%s %,.1f", e.getKey(), e.getValue() / 1e6))
+                .collect(Collectors.joining(", ", "largest ", " MB"))));
     if (platform != null) {
       md.append("\n## Simulated platform in real time\n\n| figure | value |\n|---|---|\n");
       md.append(String.format("| services | %d |%n", platform.services()));
@@ -141,10 +153,8 @@ final class Report {
                   * 100_000));
       md.append(
           String.format(
-              "| ... of it, each app's stream threads (not their clients' network threads) | %s |%n",
-              platform.streamThreadCpuPerSecond().entrySet().stream()
-                  .map(e -> String.format("%s %.3f", e.getKey(), e.getValue()))
-                  .collect(Collectors.joining(", ", "", " CPU s/s"))));
+              "| ... of it Vigil's, by part | %s |%n",
+              ThreadCpu.describe(platform.vigilCpuPerSecondByPart(), 3)));
       md.append(
           String.format(
               "| live heap growth / per series | %,.0f MB / %,.0f B |%n",

@@ -146,7 +146,7 @@ final class SimulatedPlatform {
     long[] realTimeStart = {0};
     SimulatorStats[] statsHolder = new SimulatorStats[1];
     long[] startCounts = new long[4];
-    List<Map<String, Long>> streamThreadsAtStart = new ArrayList<>(1);
+    List<ThreadCpu> threadsAtStart = new ArrayList<>(1);
     Pacer wallClock = Pacer.wallClock(1);
     SeriesFeeder feeder =
         extraSeriesPerService <= 0
@@ -164,7 +164,7 @@ final class SimulatedPlatform {
             startCounts[1] = s.spans();
             startCounts[2] = s.logs();
             startCounts[3] = Cpu.processNanos();
-            streamThreadsAtStart.add(ThreadCpu.streamThreadsByApp());
+            threadsAtStart.add(ThreadCpu.now());
             realTimeStart[0] = System.nanoTime();
             log.printf("scenario starts (real time, 1x) at %s%n", Instant.now());
           }
@@ -210,13 +210,8 @@ final class SimulatedPlatform {
       double seconds = (System.nanoTime() - realTimeStart[0]) / 1e9;
       SimulatorStats s = simulator.stats();
       long cpu = Cpu.processNanos() - startCounts[3];
-      Map<String, Double> streamThreadCpu = new TreeMap<>();
-      ThreadCpu.streamThreadsByApp()
-          .forEach(
-              (app, nanos) ->
-                  streamThreadCpu.put(
-                      app,
-                      (nanos - streamThreadsAtStart.get(0).getOrDefault(app, 0L)) / seconds / 1e9));
+      Map<String, Double> vigilParts =
+          ThreadCpu.perSecond(ThreadCpu.now().since(threadsAtStart.get(0)).vigilParts(), seconds);
       long fed = feeder == null ? 0 : feeder.points();
       double points = (s.points() - startCounts[0] + fed) / seconds;
       double spans = (s.spans() - startCounts[1]) / seconds;
@@ -243,7 +238,7 @@ final class SimulatedPlatform {
           spans,
           logs,
           cpu / seconds / 1e9,
-          streamThreadCpu,
+          vigilParts,
           activeSeries,
           counts,
           heapAfter - heapBefore,
@@ -451,7 +446,7 @@ final class SimulatedPlatform {
       double spansPerSecond,
       double logsPerSecond,
       double cpuPerSecond,
-      Map<String, Double> streamThreadCpuPerSecond,
+      Map<String, Double> vigilCpuPerSecondByPart,
       int activeSeries,
       TreeMap<Long, Integer> seriesPerWindow,
       long heapGrowth,

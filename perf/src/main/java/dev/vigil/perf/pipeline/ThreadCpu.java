@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Splits this JVM's CPU time between the embedded Kafka broker, the benchmark's own load generator
@@ -17,9 +18,12 @@ import java.util.regex.Pattern;
  * targets are about Vigil, whose production pods do not host the broker or the load. Threads are
  * told apart by name: the broker's are the ones {@code EmbeddedBroker} starts (listed by starting
  * it and dumping thread names, Kafka 4.3), the load generator's are the ramp's (main and the JDK
- * HTTP client) and the harness's topic readers. GC and JIT threads are not Java threads and stay in
- * Vigil's share, as do broker threads that a future Kafka names differently: the split errs towards
- * Vigil costing more.
+ * HTTP client), the platform simulator's OTLP exporters (OkHttp) and the harness's topic readers.
+ * GC and JIT threads are not Java threads and stay in Vigil's share, as do broker threads that a
+ * future Kafka names differently: the split errs towards Vigil costing more.
+ *
+ * <p>Vigil's share is split further by part (bridge, each app's stream thread, each app's clients),
+ * so a pod can be sized per app rather than for the whole chain.
  */
 final class ThreadCpu {
   private static final Pattern BROKER =
@@ -29,8 +33,9 @@ final class ThreadCpu {
               + "|share-group-|transaction-log-manager|TxnMarkerSenderThread|AddPartitionsToTxn"
               + "|ExpirationReaper|ReplicaFetcherThread|LogDirFailureHandler|PersisterStateManager"
               + "|persister-state-manager|SensorExpiryThread|client-metrics-reaper"
-              + "|metrics-meter-tick-thread|network-partition-metadata).*");
-  private static final Pattern LOAD = Pattern.compile("^(main|HttpClient-\\d+-|bench-).*");
+              + "|metrics-meter-tick-thread|network-partition-metadata|executor-).*");
+  private static final Pattern LOAD =
+      Pattern.compile("^(main|HttpClient-\\d+-|bench-|OkHttp |Okio ).*");
 
   /**
    * A Kafka Streams thread proper, named client id (application id + UUID) + {@code
@@ -40,86 +45,123 @@ final class ThreadCpu {
   private static final Pattern STREAM_THREAD =
       Pattern.compile("^vigil-([a-z]+)-[0-9a-f-]{36}-(?:StreamThread-\\d+|GlobalStreamThread)$");
 
+  /**
+   * A thread named after an app's client id, {@code vigil-<app>-<UUID>...} (its stream threads'
+   * producers, admin, state updater and cleanup threads), or after its group, {@code ... |
+   * vigil-<app>} (the heartbeat thread); group 1 or 2 is the app.
+   */
+  private static final Pattern APP_CLIENT =
+      Pattern.compile("^(?:.*\\| vigil-([a-z]+)|(?:.*\\| )?vigil-([a-z]+)-[0-9a-f]{8}-.*)$");
+
+  /** The ingest bridge's threads: its HTTP server, its gRPC server and its producer. */
+  private static final Pattern BRIDGE =
+      Pattern.compile(
+          "^(vigil-bridge-|HTTP-Dispatcher|idle-timeout-task|grpc-|.*\\| vigil-bridge).*");
+
+  static final String BROKER_PART = "broker";
+  static final String LOAD_PART = "load";
+
+  /** Vigil's CPU that no Java thread of it accounts for: GC, JIT, threads that ended. */
+  static final String REST_PART = "GC, JIT, ended threads";
+
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final long process;
-  private final Map<Long, Long> broker;
-  private final Map<Long, Long> load;
+  private final Map<Long, Sample> threads;
 
-  private ThreadCpu(long process, Map<Long, Long> broker, Map<Long, Long> load) {
+  private ThreadCpu(long process, Map<Long, Sample> threads) {
     this.process = process;
-    this.broker = broker;
-    this.load = load;
+    this.threads = threads;
   }
 
-  /** The CPU time so far of the process, and of every live broker and load-generator thread. */
+  /** The CPU time so far of the process and of every live Java thread, with the part it is of. */
   static ThreadCpu now() {
-    Map<Long, Long> broker = new HashMap<>();
-    Map<Long, Long> load = new HashMap<>();
+    Map<Long, Sample> threads = new HashMap<>();
     for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info == null) {
         continue; // ended meanwhile
       }
-      String name = info.getThreadName();
-      Map<Long, Long> group =
-          BROKER.matcher(name).matches() ? broker : LOAD.matcher(name).matches() ? load : null;
       long cpu = THREADS.getThreadCpuTime(info.getThreadId());
-      if (group != null && cpu >= 0) {
-        group.put(info.getThreadId(), cpu);
+      if (cpu >= 0) {
+        threads.put(info.getThreadId(), new Sample(part(info.getThreadName()), cpu));
       }
     }
-    return new ThreadCpu(Cpu.processNanos(), broker, load);
+    return new ThreadCpu(Cpu.processNanos(), threads);
   }
 
   /**
    * CPU nanoseconds between {@code earlier} and this snapshot. A thread that ended in between is
-   * missed and its time counts as Vigil's, again erring towards Vigil costing more.
+   * missed and its time counts as Vigil's ({@link #REST_PART}), erring towards Vigil costing more.
    */
   Split since(ThreadCpu earlier) {
-    long brokerNanos = growth(broker, earlier.broker);
-    long loadNanos = growth(load, earlier.load);
+    Map<String, Long> parts = new TreeMap<>();
+    threads.forEach(
+        (id, now) -> {
+          Sample before = earlier.threads.get(id);
+          parts.merge(now.part(), now.cpu() - (before == null ? 0 : before.cpu()), Long::sum);
+        });
     long total = process - earlier.process;
-    return new Split(total, brokerNanos, loadNanos, Math.max(0, total - brokerNanos - loadNanos));
+    long broker = parts.getOrDefault(BROKER_PART, 0L);
+    long load = parts.getOrDefault(LOAD_PART, 0L);
+    long vigil = Math.max(0, total - broker - load);
+    Map<String, Long> vigilParts = new TreeMap<>(parts);
+    vigilParts.remove(BROKER_PART);
+    vigilParts.remove(LOAD_PART);
+    long named = vigilParts.values().stream().mapToLong(Long::longValue).sum();
+    vigilParts.put(REST_PART, Math.max(0, vigil - named));
+    return new Split(total, broker, load, vigil, vigilParts);
   }
 
   /**
-   * CPU nanoseconds so far of each app's stream threads (without their clients' network threads),
-   * by app name ({@code enrichment}, {@code anomaly}, ...). A thread that ended is missed.
+   * The part of the process a thread's CPU counts in: {@code broker}, {@code load}, {@code bridge},
+   * {@code <app> stream thread} (the thread proper), {@code <app> clients} (the network, heartbeat,
+   * admin and state threads named after its client id) or {@code other Java threads}.
    */
-  static Map<String, Long> streamThreadsByApp() {
-    Map<String, Long> byApp = new TreeMap<>();
-    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      String app = streamThreadApp(info.getThreadName());
-      long cpu = THREADS.getThreadCpuTime(info.getThreadId());
-      if (app != null && cpu >= 0) {
-        byApp.merge(app, cpu, Long::sum);
-      }
+  static String part(String threadName) {
+    if (BROKER.matcher(threadName).matches()) {
+      return BROKER_PART;
     }
-    return byApp;
+    if (LOAD.matcher(threadName).matches()) {
+      return LOAD_PART;
+    }
+    if (BRIDGE.matcher(threadName).matches()) {
+      return "bridge";
+    }
+    Matcher streamThread = STREAM_THREAD.matcher(threadName);
+    if (streamThread.matches()) {
+      return streamThread.group(1) + " stream thread";
+    }
+    Matcher client = APP_CLIENT.matcher(threadName);
+    if (client.matches()) {
+      return (client.group(1) != null ? client.group(1) : client.group(2)) + " clients";
+    }
+    return "other Java threads";
   }
 
-  /** The app whose stream thread proper {@code threadName} is, or null if it is none. */
-  static String streamThreadApp(String threadName) {
-    Matcher app = STREAM_THREAD.matcher(threadName);
-    return app.matches() ? app.group(1) : null;
+  /** {@code nanos} by part as CPU seconds per second of {@code seconds} of wall time. */
+  static Map<String, Double> perSecond(Map<String, Long> nanos, double seconds) {
+    Map<String, Double> perSecond = new TreeMap<>();
+    nanos.forEach((part, n) -> perSecond.put(part, n / 1e9 / seconds));
+    return perSecond;
   }
 
-  private static long growth(Map<Long, Long> now, Map<Long, Long> before) {
-    long sum = 0;
-    for (Map.Entry<Long, Long> e : now.entrySet()) {
-      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
-    }
-    return sum;
+  /** CPU s/s by part, largest first: "enrichment stream thread 0.61, bridge 0.20, ... CPU s/s". */
+  static String describe(Map<String, Double> cpuPerSecond, int decimals) {
+    return cpuPerSecond.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> String.format("%s %." + decimals + "f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", ", "", " CPU s/s"));
   }
+
+  private record Sample(String part, long cpu) {}
 
   /**
    * @param process CPU ns of the whole process
    * @param broker of the embedded broker's threads
    * @param load of the load generator's threads
    * @param vigil the rest: bridge, apps, their clients, GC and JIT
+   * @param vigilParts {@code vigil} by part (see {@link #part}), with {@link #REST_PART} for what
+   *     no live Java thread accounts for
    */
-  record Split(long process, long broker, long load, long vigil) {}
+  record Split(long process, long broker, long load, long vigil, Map<String, Long> vigilParts) {}
 }
