@@ -153,8 +153,8 @@ final class Report {
                   * 100_000));
       md.append(
           String.format(
-              "| ... of it Vigil's, by part | %s |%n",
-              ThreadCpu.describe(platform.vigilCpuPerSecondByPart(), 3)));
+              "| ... of it by part | %s |%n",
+              ThreadCpu.describe(platform.cpuPerSecondByPart(), 3)));
       md.append(
           String.format(
               "| live heap growth / per series | %,.0f MB / %,.0f B |%n",

@@ -210,8 +210,11 @@ final class SimulatedPlatform {
       double seconds = (System.nanoTime() - realTimeStart[0]) / 1e9;
       SimulatorStats s = simulator.stats();
       long cpu = Cpu.processNanos() - startCounts[3];
-      Map<String, Double> vigilParts =
-          ThreadCpu.perSecond(ThreadCpu.now().since(threadsAtStart.get(0)).vigilParts(), seconds);
+      ThreadCpu.Split split = ThreadCpu.now().since(threadsAtStart.get(0));
+      Map<String, Long> parts = new TreeMap<>(split.vigilParts());
+      parts.put(ThreadCpu.BROKER_PART, split.broker());
+      parts.put(ThreadCpu.LOAD_PART + " (simulator, harness)", split.load());
+      Map<String, Double> cpuByPart = ThreadCpu.perSecond(parts, seconds);
       long fed = feeder == null ? 0 : feeder.points();
       double points = (s.points() - startCounts[0] + fed) / seconds;
       double spans = (s.spans() - startCounts[1]) / seconds;
@@ -238,7 +241,7 @@ final class SimulatedPlatform {
           spans,
           logs,
           cpu / seconds / 1e9,
-          vigilParts,
+          cpuByPart,
           activeSeries,
           counts,
           heapAfter - heapBefore,
@@ -428,6 +431,8 @@ final class SimulatedPlatform {
    * @param spansPerSecond spans per second
    * @param logsPerSecond log records per second
    * @param cpuPerSecond process CPU seconds per wall second in the real-time phase
+   * @param cpuPerSecondByPart of which each part's (see {@link ThreadCpu#part}): Vigil's parts, the
+   *     broker and the load (the simulator and the harness)
    * @param activeSeries the most distinct series keys of one window on vigil.signals.1m
    * @param seriesPerWindow distinct keys per window start
    * @param heapGrowth live heap after minus before the platform ran
@@ -446,7 +451,7 @@ final class SimulatedPlatform {
       double spansPerSecond,
       double logsPerSecond,
       double cpuPerSecond,
-      Map<String, Double> vigilCpuPerSecondByPart,
+      Map<String, Double> cpuPerSecondByPart,
       int activeSeries,
       TreeMap<Long, Integer> seriesPerWindow,
       long heapGrowth,

@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * targets are about Vigil, whose production pods do not host the broker or the load. Threads are
  * told apart by name: the broker's are the ones {@code EmbeddedBroker} starts (listed by starting
  * it and dumping thread names, Kafka 4.3), the load generator's are the ramp's (main and the JDK
- * HTTP client), the platform simulator's OTLP exporters (OkHttp) and the harness's topic readers.
- * GC and JIT threads are not Java threads and stay in Vigil's share, as do broker threads that a
- * future Kafka names differently: the split errs towards Vigil costing more.
+ * HTTP client), the platform simulator (its thread, its OTLP exporters' OkHttp threads and its
+ * control-plane producer) and the harness's topic readers. GC and JIT threads are not Java threads
+ * and stay in Vigil's share, as do broker threads that a future Kafka names differently: the split
+ * errs towards Vigil costing more.
  *
  * <p>Vigil's share is split further by part (bridge, each app's stream thread, each app's clients),
  * so a pod can be sized per app rather than for the whole chain.
@@ -35,7 +36,8 @@ final class ThreadCpu {
               + "|persister-state-manager|SensorExpiryThread|client-metrics-reaper"
               + "|metrics-meter-tick-thread|network-partition-metadata|executor-).*");
   private static final Pattern LOAD =
-      Pattern.compile("^(main|HttpClient-\\d+-|bench-|OkHttp |Okio ).*");
+      Pattern.compile(
+          "^(main|HttpClient-\\d+-|bench-|OkHttp |Okio |vigil-simulator|.*\\| vigil-simulator).*");
 
   /**
    * A Kafka Streams thread proper, named client id (application id + UUID) + {@code

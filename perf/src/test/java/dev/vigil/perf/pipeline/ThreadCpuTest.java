@@ -38,6 +38,8 @@ class ThreadCpuTest {
     assertThat(ThreadCpu.part("executor-Fetch")).isEqualTo("broker");
     assertThat(ThreadCpu.part("HttpClient-1-Worker-0")).isEqualTo("load");
     assertThat(ThreadCpu.part("OkHttp TaskRunner")).isEqualTo("load");
+    assertThat(ThreadCpu.part("vigil-simulator")).isEqualTo("load");
+    assertThat(ThreadCpu.part("kafka-producer-network-thread | vigil-simulator")).isEqualTo("load");
     assertThat(ThreadCpu.part("vigil-management")).isEqualTo("other Java threads");
     assertThat(ThreadCpu.part("micrometer-kafka-metrics")).isEqualTo("other Java threads");
   }
