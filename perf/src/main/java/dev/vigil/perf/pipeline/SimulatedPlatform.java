@@ -145,7 +145,7 @@ final class SimulatedPlatform {
     ConcurrentSkipListMap<Long, Long> sliceExported = new ConcurrentSkipListMap<>();
     long[] realTimeStart = {0};
     SimulatorStats[] statsHolder = new SimulatorStats[1];
-    long[] startCounts = new long[4];
+    long[] startCounts = new long[3];
     List<ThreadCpu> threadsAtStart = new ArrayList<>(1);
     Pacer wallClock = Pacer.wallClock(1);
     SeriesFeeder feeder =
@@ -163,7 +163,6 @@ final class SimulatedPlatform {
             startCounts[0] = s.points();
             startCounts[1] = s.spans();
             startCounts[2] = s.logs();
-            startCounts[3] = Cpu.processNanos();
             threadsAtStart.add(ThreadCpu.now());
             realTimeStart[0] = System.nanoTime();
             log.printf("scenario starts (real time, 1x) at %s%n", Instant.now());
@@ -209,7 +208,6 @@ final class SimulatedPlatform {
       }
       double seconds = (System.nanoTime() - realTimeStart[0]) / 1e9;
       SimulatorStats s = simulator.stats();
-      long cpu = Cpu.processNanos() - startCounts[3];
       ThreadCpu.Split split = ThreadCpu.now().since(threadsAtStart.get(0));
       Map<String, Long> parts = new TreeMap<>(split.vigilParts());
       parts.put(ThreadCpu.BROKER_PART, split.broker());
@@ -240,7 +238,7 @@ final class SimulatedPlatform {
           points,
           spans,
           logs,
-          cpu / seconds / 1e9,
+          split.process() / seconds / 1e9,
           cpuByPart,
           activeSeries,
           counts,
