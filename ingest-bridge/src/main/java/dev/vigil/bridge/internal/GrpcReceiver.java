@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +141,9 @@ public final class GrpcReceiver implements AutoCloseable {
 
   private <R extends Message> void export(
       OtlpSignal signal, byte[] bytes, StreamObserver<R> observer) {
-    Message request;
+    CompletableFuture<IngestResult> outcome;
     try {
-      request = OtlpDecoder.protobuf(signal, bytes);
+      outcome = ingest.ingestProtobuf(signal, bytes, Protocol.GRPC, TENANT.get());
     } catch (InvalidProtocolBufferException e) {
       observer.onError(
           Status.INVALID_ARGUMENT
@@ -150,23 +151,21 @@ public final class GrpcReceiver implements AutoCloseable {
               .asRuntimeException());
       return;
     }
-    ingest
-        .ingest(signal, request, bytes, Protocol.GRPC, TENANT.get())
-        .thenAccept(
-            result -> {
-              switch (result.outcome()) {
-                case ACCEPTED -> {
-                  @SuppressWarnings("unchecked")
-                  R response =
-                      (R) OtlpDecoder.response(signal, result.rejectedItems(), result.message());
-                  observer.onNext(response);
-                  observer.onCompleted();
-                }
-                case THROTTLED ->
-                    observer.onError(retryable(Code.RESOURCE_EXHAUSTED, result.message()));
-                case UNAVAILABLE -> observer.onError(retryable(Code.UNAVAILABLE, result.message()));
-              }
-            });
+    outcome.thenAccept(
+        result -> {
+          switch (result.outcome()) {
+            case ACCEPTED -> {
+              @SuppressWarnings("unchecked")
+              R response =
+                  (R) OtlpDecoder.response(signal, result.rejectedItems(), result.message());
+              observer.onNext(response);
+              observer.onCompleted();
+            }
+            case THROTTLED ->
+                observer.onError(retryable(Code.RESOURCE_EXHAUSTED, result.message()));
+            case UNAVAILABLE -> observer.onError(retryable(Code.UNAVAILABLE, result.message()));
+          }
+        });
   }
 
   /** An error status the OTLP exporters retry: {@code code} with a {@code RetryInfo} of 2 s. */

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -235,12 +236,12 @@ public final class HttpReceiver implements AutoCloseable {
             "cannot read body: " + e.getMessage());
         return;
       }
-      Message request;
+      CompletableFuture<IngestResult> result;
       try {
-        request =
+        result =
             JSON.equals(contentType)
-                ? OtlpDecoder.json(signal, body)
-                : OtlpDecoder.protobuf(signal, body);
+                ? ingest.ingestJson(signal, body, Protocol.HTTP, tenant)
+                : ingest.ingestProtobuf(signal, body, Protocol.HTTP, tenant);
       } catch (InvalidProtocolBufferException e) {
         reject(
             exchange,
@@ -254,20 +255,14 @@ public final class HttpReceiver implements AutoCloseable {
                 + e.getMessage());
         return;
       }
-      respond(
-          exchange,
-          signal,
-          responseType,
-          await(
-              ingest.ingest(
-                  signal, request, JSON.equals(contentType) ? null : body, Protocol.HTTP, tenant)));
+      respond(exchange, signal, responseType, await(result));
     } catch (RuntimeException e) {
       LOGGER.warn("Unexpected error serving {}", exchange.getRequestURI(), e);
       throw e;
     }
   }
 
-  private IngestResult await(java.util.concurrent.CompletableFuture<IngestResult> result) {
+  private IngestResult await(CompletableFuture<IngestResult> result) {
     try {
       // Kafka's own delivery timeout completes the future; the margin only guards against a bug.
       return result.get(config.produceTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -1,6 +1,6 @@
 package dev.vigil.bridge.internal;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vigil.bridge.internal.BridgeMetrics.Protocol;
 import dev.vigil.runtime.otlp.OtlpSignal;
 import io.micrometer.core.instrument.Timer;
@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol-independent heart of the bridge: split a decoded request into records, take room in
- * the in-flight budget, write to Kafka, and report what happened once Kafka acknowledged.
+ * The protocol-independent heart of the bridge: decode a request and split it into records, take
+ * room in the in-flight budget, write to Kafka, and report what happened once Kafka acknowledged.
  */
 public final class Ingest {
   private static final Logger LOGGER = LoggerFactory.getLogger(Ingest.class);
@@ -44,15 +44,34 @@ public final class Ingest {
   }
 
   /**
-   * Writes one decoded export request.
+   * Writes one export request encoded in protobuf.
    *
-   * @param encoded the protobuf bytes {@code request} was decoded from, or null (OTLP/JSON)
    * @param tenant authenticated tenant, or null
    * @return completes (never exceptionally) once the outcome is known
+   * @throws InvalidProtocolBufferException when the request is not valid protobuf: nothing written
    */
-  public CompletableFuture<IngestResult> ingest(
-      OtlpSignal signal, Message request, byte[] encoded, Protocol protocol, String tenant) {
-    SplitRequest split = splitter.split(signal, request, encoded);
+  public CompletableFuture<IngestResult> ingestProtobuf(
+      OtlpSignal signal, byte[] request, Protocol protocol, String tenant)
+      throws InvalidProtocolBufferException {
+    return write(signal, splitter.split(signal, request), protocol, tenant);
+  }
+
+  /**
+   * Writes one export request encoded in OTLP/JSON.
+   *
+   * @param tenant authenticated tenant, or null
+   * @return completes (never exceptionally) once the outcome is known
+   * @throws InvalidProtocolBufferException when the request is not valid OTLP/JSON: nothing written
+   */
+  public CompletableFuture<IngestResult> ingestJson(
+      OtlpSignal signal, byte[] request, Protocol protocol, String tenant)
+      throws InvalidProtocolBufferException {
+    return write(
+        signal, splitter.split(signal, OtlpDecoder.json(signal, request)), protocol, tenant);
+  }
+
+  private CompletableFuture<IngestResult> write(
+      OtlpSignal signal, SplitRequest split, Protocol protocol, String tenant) {
     int accepted = split.acceptedItems();
     metrics.received(signal, protocol, accepted + split.rejectedItems());
     metrics.rejected(signal, RejectReason.ITEM_TOO_LARGE, split.rejectedItems());

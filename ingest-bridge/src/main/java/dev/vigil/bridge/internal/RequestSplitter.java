@@ -1,14 +1,16 @@
 package dev.vigil.bridge.internal;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.vigil.runtime.otlp.OtlpSignal;
-import dev.vigil.runtime.otlp.ResourceBatches;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,8 +20,8 @@ import java.util.List;
  *
  * <p>The three signals share one shape (request → resource batches → scope batches → items), so
  * splitting works on protobuf descriptors; the common case, a resource under the limit, costs a
- * copy of its bytes from the request as it came ({@link ResourceBatches}), or one serialization for
- * OTLP/JSON.
+ * copy of its bytes from the request as it came (protobuf, without decoding its items), or one
+ * serialization (OTLP/JSON).
  */
 public final class RequestSplitter {
   /** Service name of a resource without one, as the OpenTelemetry specification says. */
@@ -37,43 +39,71 @@ public final class RequestSplitter {
     this.maxRecordBytes = maxRecordBytes;
   }
 
-  /** Splits a request of {@code signal} decoded from OTLP/JSON: each resource is encoded again. */
-  public SplitRequest split(OtlpSignal signal, Message request) {
-    return split(signal, request, null);
+  /**
+   * Splits an encoded protobuf request of {@code signal}. A resource under the limit is copied from
+   * the request's bytes as it came, its items counted without decoding them ({@link ResourceScan});
+   * a resource over it is decoded and cut.
+   *
+   * @throws InvalidProtocolBufferException when the request is not valid protobuf
+   */
+  public SplitRequest split(OtlpSignal signal, byte[] encoded)
+      throws InvalidProtocolBufferException {
+    List<ResourceScan.Batch> batches;
+    try {
+      batches = ResourceScan.scan(signal, encoded);
+    } catch (IOException e) {
+      // Decoding names the fault, or, should protobuf read what the scan refused, splits it.
+      return split(signal, OtlpDecoder.protobuf(signal, encoded));
+    }
+    Parts parts = new Parts();
+    for (ResourceScan.Batch batch : batches) {
+      String service = serviceName(batch.resource());
+      if (batch.requestSize() <= maxRecordBytes) {
+        parts.records.add(
+            new OtlpRecord(
+                service, Arrays.copyOfRange(encoded, batch.start(), batch.end()), batch.items()));
+      } else {
+        Message alone =
+            OtlpDecoder.protobuf(signal, Arrays.copyOfRange(encoded, batch.start(), batch.end()));
+        add(Shape.of(signal), alone, parts);
+      }
+    }
+    return parts.done();
   }
 
-  /**
-   * Splits a request of {@code signal}.
-   *
-   * @param encoded the protobuf bytes {@code request} was decoded from, or null: a resource under
-   *     the limit is then copied from them as it came, not encoded again
-   */
-  public SplitRequest split(OtlpSignal signal, Message request, byte[] encoded) {
-    Shape shape = Shape.of(signal);
-    List<OtlpRecord> records = new ArrayList<>();
-    int[] rejected = {0};
-    StringBuilder why = new StringBuilder();
+  /** Splits a decoded request of {@code signal} (OTLP/JSON): each resource is encoded again. */
+  public SplitRequest split(OtlpSignal signal, Message request) {
+    Parts parts = new Parts();
+    add(Shape.of(signal), request, parts);
+    return parts.done();
+  }
+
+  private void add(Shape shape, Message request, Parts parts) {
     FieldDescriptor resourcesField =
         request.getDescriptorForType().findFieldByName(shape.resources);
-    List<?> batches = (List<?>) request.getField(resourcesField);
-    ResourceBatches slices = encoded == null ? null : ResourceBatches.of(encoded, batches.size());
-    for (int i = 0; i < batches.size(); i++) {
-      Message batch = (Message) batches.get(i);
+    for (Object b : (List<?>) request.getField(resourcesField)) {
+      Message batch = (Message) b;
       String service =
           serviceName(
               (Resource) batch.getField(batch.getDescriptorForType().findFieldByName("resource")));
-      if (slices != null && slices.requestSize(i) <= maxRecordBytes) {
-        records.add(new OtlpRecord(service, slices.requestOf(i), countItems(shape, batch)));
-        continue;
-      }
       Message single = request.newBuilderForType().addRepeatedField(resourcesField, batch).build();
       if (single.getSerializedSize() <= maxRecordBytes) {
-        records.add(new OtlpRecord(service, single.toByteArray(), countItems(shape, batch)));
+        parts.records.add(new OtlpRecord(service, single.toByteArray(), countItems(shape, batch)));
       } else {
-        splitBatch(shape, request, resourcesField, batch, service, records, rejected, why);
+        splitBatch(shape, request, resourcesField, batch, service, parts);
       }
     }
-    return new SplitRequest(records, rejected[0], why.toString());
+  }
+
+  /** Records and rejections collected while splitting one request. */
+  private static final class Parts {
+    final List<OtlpRecord> records = new ArrayList<>();
+    int rejected;
+    final StringBuilder why = new StringBuilder();
+
+    SplitRequest done() {
+      return new SplitRequest(records, rejected, why.toString());
+    }
   }
 
   private void splitBatch(
@@ -82,9 +112,7 @@ public final class RequestSplitter {
       FieldDescriptor resourcesField,
       Message batch,
       String service,
-      List<OtlpRecord> records,
-      int[] rejected,
-      StringBuilder why) {
+      Parts parts) {
     FieldDescriptor scopesField = batch.getDescriptorForType().findFieldByName(shape.scopes);
     Message emptyBatch = batch.toBuilder().clearField(scopesField).build();
     int base = emptyBatch.getSerializedSize() + 2 * FIELD_OVERHEAD;
@@ -101,9 +129,11 @@ public final class RequestSplitter {
         Message item = (Message) i;
         int itemSize = item.getSerializedSize() + FIELD_OVERHEAD;
         if (base + scopeBase + itemSize > maxRecordBytes) {
-          rejected[0] += itemCount(item);
-          if (why.isEmpty()) {
-            why.append("an item of ")
+          parts.rejected += itemCount(item);
+          if (parts.why.isEmpty()) {
+            parts
+                .why
+                .append("an item of ")
                 .append(service)
                 .append(" is ")
                 .append(itemSize)
@@ -117,7 +147,8 @@ public final class RequestSplitter {
           if (scopePart != null) {
             current.addRepeatedField(scopesField, scopePart.build());
           }
-          records.add(record(request, resourcesField, current.build(), service, currentItems));
+          parts.records.add(
+              record(request, resourcesField, current.build(), service, currentItems));
           current = emptyBatch.toBuilder();
           currentSize = base;
           currentItems = 0;
@@ -136,7 +167,7 @@ public final class RequestSplitter {
       }
     }
     if (currentItems > 0) {
-      records.add(record(request, resourcesField, current.build(), service, currentItems));
+      parts.records.add(record(request, resourcesField, current.build(), service, currentItems));
     }
   }
 

@@ -59,7 +59,8 @@ class RequestSplitterTest {
   }
 
   @Test
-  void aProtobufRequestsResourcesAreCopiedFromItsBytesAsEncodingThemWouldWriteThem() {
+  void aProtobufRequestsResourcesAreCopiedFromItsBytesAsEncodingThemWouldWriteThem()
+      throws Exception {
     ExportTraceServiceRequest request =
         ExportTraceServiceRequest.newBuilder()
             .addResourceSpans(resourceSpans("checkout", 3, 10))
@@ -67,7 +68,7 @@ class RequestSplitterTest {
             .build();
     RequestSplitter splitter = new RequestSplitter(1_000_000);
 
-    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request, request.toByteArray());
+    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request.toByteArray());
     SplitRequest encoded = splitter.split(OtlpSignal.TRACES, request);
 
     assertThat(copied.records())
@@ -79,7 +80,7 @@ class RequestSplitterTest {
   }
 
   @Test
-  void aResourceOverTheLimitIsCutTheSameWhenItsBytesCameAlong() {
+  void aResourceOverTheLimitIsCutTheSameWhenItsBytesCameAlong() throws Exception {
     ExportTraceServiceRequest request =
         ExportTraceServiceRequest.newBuilder()
             .addResourceSpans(resourceSpans("cart", 2, 10))
@@ -87,7 +88,7 @@ class RequestSplitterTest {
             .build();
     RequestSplitter splitter = new RequestSplitter(16 * 1024);
 
-    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request, request.toByteArray());
+    SplitRequest copied = splitter.split(OtlpSignal.TRACES, request.toByteArray());
 
     assertThat(copied.records().size()).isBetween(14, 21);
     assertThat(copied.records())
