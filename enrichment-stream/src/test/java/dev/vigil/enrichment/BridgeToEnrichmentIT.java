@@ -8,6 +8,7 @@ import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.runtime.config.ConfigSources;
 import dev.vigil.runtime.config.CoreConfig;
 import dev.vigil.runtime.management.Metrics;
+import dev.vigil.runtime.streams.DeadLetters;
 import dev.vigil.runtime.streams.StreamsApp;
 import dev.vigil.runtime.topics.TopicProvisioner;
 import dev.vigil.schemas.EdgeKey;
@@ -18,6 +19,7 @@ import dev.vigil.schemas.SignalWindow;
 import dev.vigil.schemas.topics.TopicCatalog;
 import dev.vigil.schemas.topics.TopicSpec;
 import dev.vigil.testkit.KafkaCluster;
+import dev.vigil.testkit.Otlp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -27,12 +29,21 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +126,17 @@ class BridgeToEnrichmentIT {
       ok(spanExporter.export(cart.drain()));
       ok(spanExporter.export(frontend.drain()));
       ok(logExporter.export(logs.drain()));
+      // The bridge counts a request's items without decoding them, so a data point that does not
+      // decode is accepted; the enrichment dead-letters its resource's record with the reason.
+      HttpResponse<byte[]> corrupt =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(http + "/v1/metrics"))
+                      .header("Content-Type", "application/x-protobuf")
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(pointWithInvalidUtf8("cart")))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(corrupt.statusCode()).isEqualTo(200);
 
       // Minute 2, every source: closes minute 0.
       Span client = frontend.start("GET cart", SpanKind.CLIENT, Context.root(), at(2, 0));
@@ -145,10 +167,50 @@ class BridgeToEnrichmentIT {
       assertThat(edges.get(0).key()).isEqualTo(new EdgeKey("frontend", "cart"));
       assertThat(edges.get(0).value().getCalls()).isEqualTo(2);
       assertThat(edges.get(0).value().getP50()).isCloseTo(40.0, withinPercentage(1));
+      ConsumerRecord<byte[], byte[]> dead =
+          KAFKA
+              .consumeRaw(topics.dlq(EnrichmentTopology.APP).name(), 1, Duration.ofSeconds(30))
+              .get(0);
+      assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("cart");
+      assertThat(
+              new String(
+                  dead.headers().lastHeader(DeadLetters.HEADER_MESSAGE).value(),
+                  StandardCharsets.UTF_8))
+          .contains("UTF-8");
       spanExporter.close();
       metricExporter.close();
       logExporter.close();
     }
+  }
+
+  /**
+   * An OTLP metrics request of one gauge point whose attribute key is not UTF-8: a valid request
+   * with two bytes of the key overwritten, so every length in it stays right.
+   */
+  private static byte[] pointWithInvalidUtf8(String service) {
+    byte[] request =
+        Otlp.metrics(
+                service,
+                Metric.newBuilder()
+                    .setName("stock")
+                    .setGauge(
+                        Gauge.newBuilder()
+                            .addDataPoints(
+                                NumberDataPoint.newBuilder()
+                                    .setTimeUnixNano(Otlp.nanos(at(0, 50)))
+                                    .setAsDouble(1)
+                                    .addAttributes(Otlp.attribute("MARK", 1))))
+                    .build())
+            .toByteArray();
+    byte[] mark = "MARK".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + mark.length <= request.length; i++) {
+      if (Arrays.equals(request, i, i + mark.length, mark, 0, mark.length)) {
+        request[i] = (byte) 0xff;
+        request[i + 1] = (byte) 0xfe;
+        return request;
+      }
+    }
+    throw new AssertionError("the attribute key is not in the request");
   }
 
   private static void ok(CompletableResultCode result) {
