@@ -96,7 +96,7 @@ public final class MetricCost {
               new DeadLetters(
                   EnrichmentTopology.APP, topics.dlq(EnrichmentTopology.APP).name(), registry));
       long start = System.nanoTime();
-      long process0 = Cpu.processNanos();
+      ThreadCpu atStart = ThreadCpu.now();
       try (KafkaStreams streams =
           new KafkaStreams(
               EnrichmentTopology.build(config.settings(), topics, new EnrichmentMetrics(registry)),
@@ -121,12 +121,14 @@ public final class MetricCost {
           Thread.sleep(100);
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        double cpu = streamThreadCpuNanos("-StreamThread-\\d+") / 1e9;
-        double sender = streamThreadCpuNanos("StreamThread-\\d+-producer") / 1e9;
-        double process = (Cpu.processNanos() - process0) / 1e9;
+        ThreadCpu.Split cpuSplit = ThreadCpu.now().since(atStart);
+        double cpu = cpuSplit.of(ThreadCpu.streamThreadPart(EnrichmentTopology.APP)) / 1e9;
+        double clients = cpuSplit.of(ThreadCpu.clientsPart(EnrichmentTopology.APP)) / 1e9;
+        double process = cpuSplit.process() / 1e9;
         System.out.printf(
             "%,d points (%,.0f folded) in %.1f s wall; stream threads %.2f CPU s = %.2f µs per"
-                + " point, %,.0f points per CPU-second; their producers' network threads %.2f µs per point;"
+                + " point, %,.0f points per CPU-second; their clients' threads (producer network,"
+                + " heartbeat, admin, state updater) %.2f µs per point;"
                 + " process %.2f CPU s = %.2f µs per point;"
                 + " settings %s; load %.1f%n",
             points,
@@ -135,7 +137,7 @@ public final class MetricCost {
             cpu,
             cpu * 1e6 / points,
             points / cpu,
-            sender * 1e6 / points,
+            clients * 1e6 / points,
             process,
             process * 1e6 / points,
             describe(settings),
@@ -167,18 +169,6 @@ public final class MetricCost {
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .limit(12)
         .forEach(e -> System.out.printf("  %8.2f  %s%n", e.getValue(), e.getKey()));
-  }
-
-  /** CPU of the threads whose name ends with {@code suffix} (a regex). */
-  private static long streamThreadCpuNanos(String suffix) {
-    var threads = ManagementFactory.getThreadMXBean();
-    long total = 0;
-    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().matches(".*" + suffix)) {
-        total += threads.getThreadCpuTime(info.getThreadId());
-      }
-    }
-    return total;
   }
 
   private static String describe(Map<String, String> settings) {

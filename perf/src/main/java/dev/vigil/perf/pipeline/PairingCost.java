@@ -90,6 +90,7 @@ public final class PairingCost {
               new DeadLetters(
                   EnrichmentTopology.APP, topics.dlq(EnrichmentTopology.APP).name(), registry));
       long start = System.nanoTime();
+      ThreadCpu atStart = ThreadCpu.now();
       try (KafkaStreams streams =
           new KafkaStreams(
               EnrichmentTopology.build(config.settings(), topics, new EnrichmentMetrics(registry)),
@@ -110,11 +111,13 @@ public final class PairingCost {
           Thread.sleep(2_000);
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        double cpu = streamThreadCpuNanos() / 1e9;
+        ThreadCpu.Split cpuSplit = ThreadCpu.now().since(atStart);
+        double cpu = cpuSplit.of(ThreadCpu.streamThreadPart(EnrichmentTopology.APP)) / 1e9;
+        double clients = cpuSplit.of(ThreadCpu.clientsPart(EnrichmentTopology.APP)) / 1e9;
         System.out.printf(
             "%,d spans, %s (%,d server spans folded, %,.0f calls paired) in %.1f s wall; stream"
-                + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; settings %s;"
-                + " load %.1f%n",
+                + " thread %.2f CPU s = %.1f µs per span, %,.0f spans per CPU-second; its clients'"
+                + " threads %.1f µs per span; settings %s; load %.1f%n",
             spans,
             order,
             (long) count(registry, "spans"),
@@ -123,6 +126,7 @@ public final class PairingCost {
             cpu,
             cpu * 1e6 / spans,
             spans / cpu,
+            clients * 1e6 / spans,
             settings,
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
@@ -145,16 +149,5 @@ public final class PairingCost {
     return registry.find("vigil.enrichment.accepted").tag("source", source).counters().stream()
         .mapToDouble(Counter::count)
         .sum();
-  }
-
-  private static long streamThreadCpuNanos() {
-    var threads = ManagementFactory.getThreadMXBean();
-    long total = 0;
-    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().contains("StreamThread")) {
-        total += threads.getThreadCpuTime(info.getThreadId());
-      }
-    }
-    return total;
   }
 }

@@ -131,13 +131,23 @@ final class ThreadCpu {
     }
     Matcher streamThread = STREAM_THREAD.matcher(threadName);
     if (streamThread.matches()) {
-      return streamThread.group(1) + " stream thread";
+      return streamThreadPart(streamThread.group(1));
     }
     Matcher client = APP_CLIENT.matcher(threadName);
     if (client.matches()) {
-      return (client.group(1) != null ? client.group(1) : client.group(2)) + " clients";
+      return clientsPart(client.group(1) != null ? client.group(1) : client.group(2));
     }
     return "other Java threads";
+  }
+
+  /** The part of an app's stream thread(s), e.g. {@code enrichment stream thread}. */
+  static String streamThreadPart(String app) {
+    return app + " stream thread";
+  }
+
+  /** The part of the threads named after an app's client id, e.g. {@code enrichment clients}. */
+  static String clientsPart(String app) {
+    return app + " clients";
   }
 
   /** {@code nanos} by part as CPU seconds per second of {@code seconds} of wall time. */
@@ -165,5 +175,10 @@ final class ThreadCpu {
    * @param vigilParts {@code vigil} by part (see {@link #part}), with {@link #REST_PART} for what
    *     no live Java thread accounts for
    */
-  record Split(long process, long broker, long load, long vigil, Map<String, Long> vigilParts) {}
+  record Split(long process, long broker, long load, long vigil, Map<String, Long> vigilParts) {
+    /** CPU ns of one part of Vigil's, 0 if no thread of it ran. */
+    long of(String part) {
+      return vigilParts.getOrDefault(part, 0L);
+    }
+  }
 }
