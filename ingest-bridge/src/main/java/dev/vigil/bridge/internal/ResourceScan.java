@@ -79,7 +79,8 @@ final class ResourceScan {
         if (isMessage(field, BATCH_RESOURCE)) {
           in.readMessage(resource, ExtensionRegistryLite.getEmptyRegistry());
         } else if (isMessage(field, BATCH_SCOPES)) {
-          items += inMessage(in, metrics ? ResourceScan::metricPoints : ResourceScan::entries);
+          Counter item = metrics ? ResourceScan::dataPoints : ResourceScan::one;
+          items += inMessage(in, scope -> sumOver(scope, SCOPE_ITEMS, item));
         } else {
           skip(in, field);
         }
@@ -90,31 +91,27 @@ final class ResourceScan {
     return batches;
   }
 
-  /** Items of a scope batch: its field-2 entries (spans, log records). */
-  private static int entries(CodedInputStream in) throws IOException {
-    int count = 0;
+  /**
+   * The sum of {@code count} over the current message's field-{@code number} messages; other fields
+   * are skipped.
+   */
+  private static int sumOver(CodedInputStream in, int number, Counter count) throws IOException {
+    int sum = 0;
     while (!in.isAtEnd()) {
       int tag = in.readTag();
-      if (isMessage(tag, SCOPE_ITEMS)) {
-        count++;
-      }
-      skip(in, tag);
-    }
-    return count;
-  }
-
-  /** Data points of a scope batch's metrics. */
-  private static int metricPoints(CodedInputStream in) throws IOException {
-    int points = 0;
-    while (!in.isAtEnd()) {
-      int tag = in.readTag();
-      if (isMessage(tag, SCOPE_ITEMS)) {
-        points += inMessage(in, ResourceScan::dataPoints);
+      if (isMessage(tag, number)) {
+        sum += inMessage(in, count);
       } else {
         skip(in, tag);
       }
     }
-    return points;
+    return sum;
+  }
+
+  /** An item that counts as one, skipped without reading it. */
+  private static int one(CodedInputStream in) throws IOException {
+    in.skipRawBytes(in.getBytesUntilLimit());
+    return 1;
   }
 
   /** Data points of one metric: those of the last data case, merged over its occurrences. */
@@ -125,7 +122,7 @@ final class ResourceScan {
       int tag = in.readTag();
       int number = WireFormat.getTagFieldNumber(tag); // public, unlike WireFormat.makeTag
       if (isData(number) && isMessage(tag, number)) {
-        int counted = inMessage(in, ResourceScan::pointEntries);
+        int counted = inMessage(in, data -> sumOver(data, DATA_POINTS, ResourceScan::one));
         points = number == dataCase ? points + counted : counted;
         dataCase = number;
       } else {
@@ -133,18 +130,6 @@ final class ResourceScan {
       }
     }
     return points;
-  }
-
-  private static int pointEntries(CodedInputStream in) throws IOException {
-    int count = 0;
-    while (!in.isAtEnd()) {
-      int tag = in.readTag();
-      if (isMessage(tag, DATA_POINTS)) {
-        count++;
-      }
-      skip(in, tag);
-    }
-    return count;
   }
 
   private static boolean isData(int number) {
