@@ -6,10 +6,12 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vigil.runtime.otlp.OtlpSignal;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.List;
 
@@ -58,10 +60,10 @@ public final class OtlpSkeleton {
         DescriptorProto.newBuilder()
             .setName("Metric")
             .addOneofDecl(OneofDescriptorProto.newBuilder().setName("data"));
-    String[] cases = {"gauge", "sum", "histogram", "exponential_histogram", "summary"};
-    int[] numbers = {5, 7, 9, 10, 11};
-    for (int i = 0; i < cases.length; i++) {
-      metric.addField(message(cases[i], numbers[i], ".skeleton.Points", false).setOneofIndex(0));
+    // The cases of the real Metric's data oneof, each holding its data points as bytes.
+    for (FieldDescriptor data : Metric.getDescriptor().getOneofs().get(0).getFields()) {
+      metric.addField(
+          message(data.getName(), data.getNumber(), ".skeleton.Points", false).setOneofIndex(0));
     }
     FileDescriptorProto file =
         FileDescriptorProto.newBuilder()

@@ -57,15 +57,11 @@ public final class RequestSplitter {
     }
     Parts parts = new Parts();
     for (ResourceScan.Batch batch : batches) {
-      String service = serviceName(batch.resource());
-      if (batch.requestSize() <= maxRecordBytes) {
-        parts.records.add(
-            new OtlpRecord(
-                service, Arrays.copyOfRange(encoded, batch.start(), batch.end()), batch.items()));
+      byte[] alone = Arrays.copyOfRange(encoded, batch.start(), batch.end());
+      if (alone.length <= maxRecordBytes) {
+        parts.records.add(new OtlpRecord(serviceName(batch.resource()), alone, batch.items()));
       } else {
-        Message alone =
-            OtlpDecoder.protobuf(signal, Arrays.copyOfRange(encoded, batch.start(), batch.end()));
-        add(Shape.of(signal), alone, parts);
+        add(Shape.of(signal), OtlpDecoder.protobuf(signal, alone), parts);
       }
     }
     return parts.done();

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.WireFormat;
 import dev.vigil.runtime.otlp.OtlpSignal;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,9 +32,14 @@ final class ResourceScan {
   private static final int BATCH_RESOURCE = 1;
   private static final int BATCH_SCOPES = 2;
   private static final int SCOPE_ITEMS = 2;
-  // Metric's data oneof: gauge, sum, histogram, exponential_histogram, summary; each holds its
-  // data points in field 1.
-  private static final int[] METRIC_DATA = {5, 7, 9, 10, 11};
+  // Metric's data oneof; each case holds its data points in field 1.
+  private static final int[] METRIC_DATA = {
+    Metric.GAUGE_FIELD_NUMBER,
+    Metric.SUM_FIELD_NUMBER,
+    Metric.HISTOGRAM_FIELD_NUMBER,
+    Metric.EXPONENTIAL_HISTOGRAM_FIELD_NUMBER,
+    Metric.SUMMARY_FIELD_NUMBER
+  };
   private static final int DATA_POINTS = 1;
 
   private ResourceScan() {}
@@ -47,12 +53,7 @@ final class ResourceScan {
    * @param resource its resource, decoded
    * @param items its data points, spans or log records
    */
-  record Batch(int start, int end, Resource resource, int items) {
-    /** Bytes of the export request holding this batch alone. */
-    int requestSize() {
-      return end - start;
-    }
-  }
+  record Batch(int start, int end, Resource resource, int items) {}
 
   /**
    * The resource batches of {@code request}.
@@ -61,7 +62,8 @@ final class ResourceScan {
    *     the generated class then names the fault
    */
   static List<Batch> scan(OtlpSignal signal, byte[] request) throws IOException {
-    boolean metrics = signal == OtlpSignal.METRICS;
+    Counter item = signal == OtlpSignal.METRICS ? ResourceScan::dataPoints : ResourceScan::one;
+    Counter scopeItems = scope -> sumOver(scope, SCOPE_ITEMS, item);
     List<Batch> batches = new ArrayList<>();
     CodedInputStream in = CodedInputStream.newInstance(request);
     while (!in.isAtEnd()) {
@@ -79,8 +81,7 @@ final class ResourceScan {
         if (isMessage(field, BATCH_RESOURCE)) {
           in.readMessage(resource, ExtensionRegistryLite.getEmptyRegistry());
         } else if (isMessage(field, BATCH_SCOPES)) {
-          Counter item = metrics ? ResourceScan::dataPoints : ResourceScan::one;
-          items += inMessage(in, scope -> sumOver(scope, SCOPE_ITEMS, item));
+          items += inMessage(in, scopeItems);
         } else {
           skip(in, field);
         }
